@@ -1,0 +1,44 @@
+// Builds every entry point: one esbuild bundle each for the extension and each built-in server,
+// then compiles the tests (and the sources they import) with tsc into out/.
+// Usage: node scripts/build.mjs [--production] [--bundles-only]
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const bundlesOnly = process.argv.includes('--bundles-only');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+export const entries = [
+  { in: 'src/vscode/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { in: 'src/servers/fs/main.ts', out: 'dist/servers/fs.js', external: [] },
+];
+
+rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+await Promise.all(
+  entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external })),
+);
+
+if (!bundlesOnly) {
+  rmSync(path.join(root, 'out'), { recursive: true, force: true });
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root], {
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) {
+    console.error('build: the TypeScript compiler reported errors (above).');
+    process.exit(tsc.status ?? 1);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Runs an `McpServer` over this process's stdin and stdout. stdout carries only MCP messages, so
+ * console output is sent to stderr; the process exits when stdin closes.
+ */
+import { createMessageConnection, type Logger } from 'vscode-jsonrpc/node';
+import { NdjsonMessageReader } from '../../core/transport/ndjsonReader';
+import { NdjsonMessageWriter } from '../../core/transport/ndjsonWriter';
+import { McpCancellation, type McpServer } from './mcpServer';
+
+export function stderrLog(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export function runStdioServer(server: McpServer, name: string): void {
+  // Nothing but protocol messages may reach stdout.
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+
+  const reader = new NdjsonMessageReader(process.stdin);
+  const writer = new NdjsonMessageWriter(process.stdout);
+  const logger: Logger = {
+    error: (m) => stderrLog(`[${name}] error: ${m}`),
+    warn: (m) => stderrLog(`[${name}] warn: ${m}`),
+    info: (m) => stderrLog(`[${name}] ${m}`),
+    log: (m) => stderrLog(`[${name}] ${m}`),
+  };
+  const cancellation = new McpCancellation();
+  const connection = createMessageConnection(reader, writer, logger, { cancellationStrategy: cancellation });
+  reader.onNoise(({ line }) => stderrLog(`[${name}] ignored a line that is not JSON: ${line}`));
+  reader.onError((error) => stderrLog(`[${name}] ${error.message}`));
+  server.attach(connection, cancellation);
+  connection.onClose(() => process.exit(0));
+  process.stdin.on('end', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(0));
+  connection.listen();
+}

@@ -1,0 +1,155 @@
+// Runs Warden's host tests in a real VS Code (code-server + Chromium, offline), then takes a
+// screenshot of the Warden sidebar as a person sees it. Prints `N passed, N failed` last.
+// Usage: node scripts/host/run-tests.mjs   (build first: node scripts/build.mjs)
+// Environment:
+//   WARDEN_EXTENSION_PATH  extension folder to load (default: the project root)
+//   WARDEN_DEMO_PATH       workspace folder to copy and open (default: demo/)
+//   WARDEN_TESTS_PATH      compiled tests module to run (default: out/test/host/index.js)
+//   WARDEN_TEST_GREP       run only the host tests whose title matches
+//   WARDEN_HOST_VERBOSE    also print code-server's output and blocked browser requests
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { launchBrowser } from './browser.mjs';
+import { startCodeServer } from './codeServer.mjs';
+import { runExtensionTests } from './extensionTests.mjs';
+import { ensureHost, projectRoot } from './install.mjs';
+import { stopAll } from './shutdown.mjs';
+import { screenshotSidebar } from './sidebarScreenshot.mjs';
+import { copyDemoWorkspace, demoFolder } from './workspace.mjs';
+
+const RUN_DEADLINE_MS = 10 * 60 * 1000;
+const SCREENSHOT_WAIT_MS = 90 * 1000;
+// A quiet, predictable workbench: no welcome page, no chat side bar.
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.tips.enabled': false,
+};
+
+const extensionPath = path.resolve(process.env.WARDEN_EXTENSION_PATH || projectRoot);
+const testsPath = path.resolve(process.env.WARDEN_TESTS_PATH || path.join(projectRoot, 'out', 'test', 'host', 'index.js'));
+const resultsDir = path.join(projectRoot, 'test-results');
+const screenshotPath = path.join(resultsDir, 'screenshots', 'sidebar.png');
+
+function seconds(since) {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** Throws with what to do when the extension, the compiled tests or the demo workspace are missing. */
+function checkBuilt() {
+  const manifest = path.join(extensionPath, 'package.json');
+  if (!existsSync(manifest)) throw new Error(`No extension at ${extensionPath} (no package.json). Check WARDEN_EXTENSION_PATH.`);
+  const main = JSON.parse(readFileSync(manifest, 'utf8')).main;
+  if (main && !existsSync(path.resolve(extensionPath, main)) && !existsSync(path.resolve(extensionPath, `${main}.js`))) {
+    throw new Error(`The extension's main file ${path.resolve(extensionPath, main)} is missing. Build first: node scripts/build.mjs`);
+  }
+  if (!existsSync(testsPath)) throw new Error(`The compiled host tests ${testsPath} are missing. Build first: node scripts/build.mjs`);
+  if (!existsSync(demoFolder())) {
+    throw new Error(`The demo workspace ${demoFolder()} is missing. Restore it (git checkout -- demo) or set WARDEN_DEMO_PATH.`);
+  }
+}
+
+/** Phase 1: the mocha suite inside the extension host. Returns { passed, failed }. */
+async function hostTests(browser) {
+  const started = Date.now();
+  const workspace = copyDemoWorkspace();
+  let codeServer;
+  try {
+    codeServer = await startCodeServer({ settings: SETTINGS });
+    console.log(`Running the host tests in VS Code (code-server at ${codeServer.origin}, workspace ${workspace.folder})…`);
+    const env = { WARDEN_TEST_RESULTS: resultsDir, WARDEN_TEST_WORKSPACE: workspace.folder, WARDEN_HOST_MARK_OUTPUT: '1' };
+    if (process.env.WARDEN_TEST_GREP) env.WARDEN_TEST_GREP = process.env.WARDEN_TEST_GREP;
+    const { exitCode, result } = await runExtensionTests({
+      newPage: browser.newPage,
+      origin: codeServer.origin,
+      folder: workspace.folder,
+      extensionDevelopmentPath: extensionPath,
+      extensionTestsPath: testsPath,
+      env,
+      logsDir: path.join(resultsDir, 'vscode-logs'),
+      // Shorter than the whole run's deadline, so that its more precise message comes first.
+      deadlineMs: RUN_DEADLINE_MS - 2 * 60 * 1000,
+    });
+    console.log(`Host tests ended with exit code ${exitCode} after ${seconds(started)}.`);
+    if (result) return { passed: result.passed, failed: result.failed + (exitCode !== 0 && result.failed === 0 ? 1 : 0) };
+    console.error('The host tests reported no counts: the suite did not load or did not run (see the output above).');
+    return { passed: 0, failed: 1 };
+  } finally {
+    await codeServer?.stop();
+    workspace.remove();
+  }
+}
+
+/** Phase 2: the sidebar as a person sees it. Returns true when the screenshot was taken. */
+async function sidebar(browser) {
+  const started = Date.now();
+  const workspace = copyDemoWorkspace();
+  let codeServer;
+  try {
+    codeServer = await startCodeServer({ settings: SETTINGS });
+    console.log('Taking a screenshot of the Warden sidebar…');
+    await screenshotSidebar({
+      newPage: browser.newPage,
+      origin: codeServer.origin,
+      folder: workspace.folder,
+      extensionDevelopmentPath: extensionPath,
+      file: screenshotPath,
+      deadlineMs: SCREENSHOT_WAIT_MS,
+    });
+    console.log(`✓ sidebar screenshot: ${path.relative(projectRoot, screenshotPath)} (${seconds(started)})`);
+    return true;
+  } catch (err) {
+    console.error(`✗ sidebar screenshot: ${err.message}`);
+    return false;
+  } finally {
+    await codeServer?.stop();
+    workspace.remove();
+  }
+}
+
+async function main() {
+  checkBuilt();
+  await ensureHost();
+  const started = Date.now();
+  const watchdog = setTimeout(() => {
+    console.error(
+      `The host test run did not finish within ${RUN_DEADLINE_MS / 60000} minutes: stopping it. ` +
+        'Run again with WARDEN_HOST_VERBOSE=1 to see what VS Code was doing.',
+    );
+    stopAll().finally(() => {
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    });
+  }, RUN_DEADLINE_MS);
+  watchdog.unref();
+
+  rmSync(path.join(resultsDir, 'vscode-logs'), { recursive: true, force: true });
+  for (const old of [screenshotPath, screenshotPath.replace(/\.png$/, '-failed.png')]) rmSync(old, { force: true });
+  const browser = await launchBrowser();
+  let counts;
+  let screenshotOk;
+  try {
+    counts = await hostTests(browser).catch((err) => {
+      console.error(`✗ host tests: ${err.message}`);
+      return { passed: 0, failed: 1 };
+    });
+    screenshotOk = await sidebar(browser);
+  } finally {
+    await browser.close();
+    clearTimeout(watchdog);
+  }
+  console.log(`Whole run: ${seconds(started)}.`);
+  const passed = counts.passed + (screenshotOk ? 1 : 0);
+  const failed = counts.failed + (screenshotOk ? 0 : 1);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+try {
+  process.exitCode = await main();
+} catch (err) {
+  console.error(err.message);
+  await stopAll();
+  console.log('0 passed, 1 failed');
+  process.exitCode = 1;
+}

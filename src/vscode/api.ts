@@ -1,0 +1,14 @@
+import type { Event } from 'vscode';
+import type { ServerState } from '../core/host/serverState';
+import type { Tool } from '../core/protocol/types';
+
+/** What `activate()` returns: a read-only view for other extensions and the in-host tests. */
+export interface WardenApi {
+  /** The JSON Lines audit log of this workspace. */
+  readonly auditLogPath: string;
+  serverIds(): string[];
+  serverState(id: string): ServerState | undefined;
+  serverTools(id: string): readonly Tool[];
+  /** Fires when any server's state or tools change. */
+  readonly onDidChangeServers: Event<void>;
+}

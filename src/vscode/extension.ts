@@ -1,0 +1,102 @@
+/**
+ * Composes Warden inside VS Code: the core (registry, router, audit) plus each surface, every
+ * disposable owned by the extension context. The core never sees `vscode`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { JsonlAuditSink } from '../core/audit/jsonlAuditSink';
+import { backoffRestartPolicy } from '../core/host/restartPolicy';
+import { ServerRegistry } from '../core/host/serverRegistry';
+import { ToolRouter } from '../core/router/toolRouter';
+import { allowListedEnvironment } from '../core/transport/environment';
+import { StdioProcessTransport } from '../core/transport/stdioProcess';
+import { errorMessage } from '../core/util/errors';
+import type { WardenApi } from './api';
+import { builtinServerDefinitions } from './builtinServers';
+import { ResultDocuments } from './commands/resultDocuments';
+import { registerRunTool } from './commands/runTool';
+import { registerServerCommands } from './commands/serverCommands';
+import { registerLanguageModelTools } from './lm/languageModelTools';
+import { ServerLogs } from './serverLogs';
+import { affectsWarden, readSettings } from './settings';
+import { ServersTreeProvider } from './views/serversTree';
+
+let shutdown: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): WardenApi {
+  const logs = new ServerLogs();
+  context.subscriptions.push(logs);
+
+  const registry = new ServerRegistry((definition) => {
+    const channel = logs.channel(definition.id, definition.label);
+    return {
+      createTransport: (d) =>
+        new StdioProcessTransport({
+          command: d.command,
+          args: d.args,
+          ...(d.cwd !== undefined && { cwd: d.cwd }),
+          env: { ...allowListedEnvironment(), ...d.env },
+        }),
+      clientInfo: { name: 'warden', version: String(context.extension.packageJSON.version ?? '0.0.0') },
+      restartPolicy: backoffRestartPolicy(),
+      timeouts: { initializeMs: 20_000, listToolsMs: 20_000 },
+      log: (line) => channel.info(line),
+    };
+  });
+
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const audit = new JsonlAuditSink(path.join(storage.fsPath, 'audit.jsonl'));
+  const router = new ToolRouter(registry, audit, { defaultTimeoutMs: () => readSettings().toolTimeoutMs });
+  const results = new ResultDocuments();
+  const tree = new ServersTreeProvider(registry);
+  const changeEmitter = new vscode.EventEmitter<void>();
+  const registryListener = registry.onDidChange(() => changeEmitter.fire());
+
+  context.subscriptions.push(
+    results,
+    tree,
+    changeEmitter,
+    { dispose: () => registryListener.dispose() },
+    vscode.window.createTreeView('warden.servers', { treeDataProvider: tree, showCollapseAll: true }),
+    ...registerServerCommands(registry, logs),
+    registerRunTool(registry, router, results),
+    ...registerLanguageModelTools(router),
+  );
+
+  const reconcile = (): void => {
+    const definitions = vscode.workspace.isTrusted
+      ? builtinServerDefinitions(context, readSettings(), vscode.workspace.workspaceFolders ?? [])
+      : [];
+    registry.reconcile(definitions).catch((error: unknown) => {
+      void vscode.window.showErrorMessage(`Warden could not start its servers: ${errorMessage(error)}`);
+    });
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeWorkspaceFolders(reconcile),
+    vscode.workspace.onDidGrantWorkspaceTrust(reconcile),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsWarden(event)) reconcile();
+    }),
+  );
+  reconcile();
+
+  shutdown = async () => {
+    await registry.dispose();
+    await audit.dispose();
+  };
+
+  return {
+    auditLogPath: audit.filePath,
+    serverIds: () => registry.ids(),
+    serverState: (id) => registry.get(id)?.state,
+    serverTools: (id) => registry.get(id)?.tools ?? [],
+    onDidChangeServers: changeEmitter.event,
+  };
+}
+
+/** Stops every server before the extension host goes away, so no process outlives it. */
+export async function deactivate(): Promise<void> {
+  const stop = shutdown;
+  shutdown = undefined;
+  await stop?.();
+}

@@ -1,6 +1,6 @@
 /**
  * Runs an `McpServer` over this process's stdin and stdout. stdout carries only MCP messages, so
- * console output is sent to stderr; the process exits when stdin closes.
+ * console output is sent to stderr; the process exits once stdin has closed and every reply is out.
  */
 import { createMessageConnection, type Logger } from 'vscode-jsonrpc/node';
 import { NdjsonMessageReader } from '../../core/transport/ndjsonReader';
@@ -30,8 +30,9 @@ export function runStdioServer(server: McpServer, name: string): void {
   reader.onNoise(({ line }) => stderrLog(`[${name}] ignored a line that is not JSON: ${line}`));
   reader.onError((error) => stderrLog(`[${name}] ${error.message}`));
   server.attach(connection, cancellation);
-  connection.onClose(() => process.exit(0));
-  process.stdin.on('end', () => process.exit(0));
+  // When stdin ends, the process is left to exit by itself once the calls still running have
+  // answered: exiting at once would drop their replies. A call that never ends is the host's to
+  // stop with SIGTERM.
   process.on('SIGTERM', () => process.exit(0));
   connection.listen();
 }

@@ -12,7 +12,7 @@ export function readSettings(): WardenSettings {
     toolTimeoutMs: clamp(config.get<number>('toolTimeoutSeconds', 30), 1, 600) * 1000,
     filesystem: {
       enabled: config.get<boolean>('filesystem.enabled', true),
-      maxReadBytes: clamp(config.get<number>('filesystem.maxReadBytes', 262_144), 1024, 4 * 1024 * 1024),
+      maxReadBytes: Math.floor(clamp(config.get<number>('filesystem.maxReadBytes', 262_144), 1024, 4 * 1024 * 1024)),
     },
   };
 }

@@ -1,0 +1,43 @@
+// Writes package.json's `languageModelTools` from the built-in servers' own tool declarations, so
+// the schema a language model sees is exactly the one the server checks. Run after a build:
+//   npm run build && npm run sync:lm-tools
+// test/unit/lmToolContributions.test.ts fails when the two drift apart.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { LANGUAGE_MODEL_TOOL_BINDINGS } = require(path.join(root, 'out/src/vscode/lm/toolBindings.js'));
+const { fsToolDeclarations } = require(path.join(root, 'out/src/servers/fs/toolDeclarations.js'));
+
+const declarations = { fs: fsToolDeclarations() };
+const presentation = {
+  warden_fs_read_text: { referenceName: 'wardenReadText', icon: '$(file-text)', tags: ['files', 'read-only'] },
+  warden_fs_list_dir: { referenceName: 'wardenListDir', icon: '$(folder-opened)', tags: ['files', 'read-only'] },
+};
+
+const contributions = LANGUAGE_MODEL_TOOL_BINDINGS.map((binding) => {
+  const tool = declarations[binding.server]?.find((t) => t.name === binding.tool);
+  if (!tool) throw new Error(`No declaration for ${binding.server}.${binding.tool}, bound to ${binding.name}.`);
+  const shown = presentation[binding.name];
+  if (!shown) throw new Error(`Add how ${binding.name} is presented to scripts/sync-lm-tools.mjs.`);
+  return {
+    name: binding.name,
+    displayName: `${tool.title ?? tool.name} (Warden)`,
+    toolReferenceName: shown.referenceName,
+    canBeReferencedInPrompt: true,
+    icon: shown.icon,
+    userDescription: tool.description.split('. ')[0] + '.',
+    modelDescription: tool.description,
+    inputSchema: tool.inputSchema,
+    tags: ['warden', ...shown.tags],
+  };
+});
+
+const manifestPath = path.join(root, 'package.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+manifest.contributes.languageModelTools = contributions;
+writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`package.json: ${contributions.length} language-model tools written.`);

@@ -1,6 +1,8 @@
 // Builds every entry point: one esbuild bundle each for the extension and each built-in server,
 // then compiles the tests (and the sources they import) with tsc into out/.
-// Usage: node scripts/build.mjs [--production] [--bundles-only]
+// Usage: node scripts/build.mjs [--production] [--bundles-only] [--clean]
+// Outputs are overwritten in place; --clean empties dist/ and out/ first (npm test does), so a
+// build never pulls files out from under a test run that is reading them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -10,6 +12,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const bundlesOnly = process.argv.includes('--bundles-only');
+const clean = process.argv.includes('--clean');
 
 const common = {
   bundle: true,
@@ -27,13 +30,13 @@ export const entries = [
   { in: 'src/servers/fs/main.ts', out: 'dist/servers/fs.js', external: [] },
 ];
 
-rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+if (clean) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await Promise.all(
   entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external })),
 );
 
 if (!bundlesOnly) {
-  rmSync(path.join(root, 'out'), { recursive: true, force: true });
+  if (clean) rmSync(path.join(root, 'out'), { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root], {
     stdio: 'inherit',
   });

@@ -30,7 +30,7 @@ function count(text, pattern) {
 const tiers = [];
 
 console.log('\n== Build');
-const build = await run(process.execPath, ['scripts/build.mjs']);
+const build = await run(process.execPath, ['scripts/build.mjs', '--clean']);
 if (build.code !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);

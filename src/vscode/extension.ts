@@ -7,6 +7,10 @@ import * as vscode from 'vscode';
 import { JsonlAuditSink } from '../core/audit/jsonlAuditSink';
 import { backoffRestartPolicy } from '../core/host/restartPolicy';
 import { ServerRegistry } from '../core/host/serverRegistry';
+import { ToolMetrics } from '../core/metrics/toolMetrics';
+import { Approvals, type ApprovalPersistence } from '../core/policy/approvals';
+import { UsageCounters } from '../core/policy/usage';
+import { JsonlCallAudit } from '../core/router/jsonlCallAudit';
 import { ToolRouter } from '../core/router/toolRouter';
 import { allowListedEnvironment } from '../core/transport/environment';
 import { StdioProcessTransport } from '../core/transport/stdioProcess';
@@ -18,6 +22,7 @@ import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerLanguageModelTools } from './lm/languageModelTools';
 import { ServerLogs } from './serverLogs';
+import { PolicySource } from './policy/policySource';
 import { affectsWarden, readSettings } from './settings';
 import { ServersTreeProvider } from './views/serversTree';
 
@@ -46,13 +51,32 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
 
   const storage = context.storageUri ?? context.globalStorageUri;
   const audit = new JsonlAuditSink(path.join(storage.fsPath, 'audit.jsonl'));
-  const router = new ToolRouter(registry, audit, { defaultTimeoutMs: () => readSettings().toolTimeoutMs });
+  const policy = new PolicySource();
+  const metrics = new ToolMetrics();
+  const approvals = new Approvals({
+    workspace: mementoPersistence(context.workspaceState, 'warden.approvals'),
+    always: mementoPersistence(context.globalState, 'warden.approvals'),
+  });
+  const router = new ToolRouter({
+    registry,
+    audit: new JsonlCallAudit(audit),
+    metrics,
+    usage: new UsageCounters(),
+    approvals,
+    policy: () => policy.policy(),
+    workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    annotationsTrusted: (serverId) => registry.get(serverId)?.definition.builtin === true,
+    defaultTimeoutMs: () => readSettings().toolTimeoutMs,
+  });
   const results = new ResultDocuments();
   const tree = new ServersTreeProvider(registry);
   const changeEmitter = new vscode.EventEmitter<void>();
   const registryListener = registry.onDidChange(() => changeEmitter.fire());
 
   context.subscriptions.push(
+    policy,
+    { dispose: () => metrics.dispose() },
+    { dispose: () => approvals.dispose() },
     results,
     tree,
     changeEmitter,
@@ -91,6 +115,16 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     serverState: (id) => registry.get(id)?.state,
     serverTools: (id) => registry.get(id)?.tools ?? [],
     onDidChangeServers: changeEmitter.event,
+  };
+}
+
+function mementoPersistence(memento: vscode.Memento, key: string): ApprovalPersistence {
+  return {
+    read: () => {
+      const value = memento.get<unknown>(key);
+      return Array.isArray(value) ? value.filter((k): k is string => typeof k === 'string') : [];
+    },
+    write: async (keys) => memento.update(key, keys),
   };
 }
 

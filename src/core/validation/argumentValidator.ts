@@ -12,16 +12,24 @@ const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false
 
 /** Compiles a validator; a schema that cannot be compiled yields a validator that says so. */
 export function compileArgumentValidator<T>(schema: object, toolName: string): ArgumentValidator<T> {
+  return compileSchemaValidator<T>(schema, `Invalid arguments for tool "${toolName}"`, `The input schema of tool "${toolName}"`);
+}
+
+/**
+ * The same for any value checked against a JSON Schema: failures read `<label>: <problems>`,
+ * and a schema that does not compile reads `<schemaName> is not valid JSON Schema: <why>`.
+ */
+export function compileSchemaValidator<T>(schema: object, label: string, schemaName: string): ArgumentValidator<T> {
   let validate: ValidateFunction<T>;
   try {
     validate = ajv.compile<T>(schema);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return () => ({ ok: false, message: `The input schema of tool "${toolName}" is not valid JSON Schema: ${reason}` });
+    return () => ({ ok: false, message: `${schemaName} is not valid JSON Schema: ${reason}` });
   }
-  return (args: unknown) => {
-    if (validate(args)) return { ok: true, value: args };
-    return { ok: false, message: `Invalid arguments for tool "${toolName}": ${describeArgumentErrors(validate.errors)}` };
+  return (value: unknown) => {
+    if (validate(value)) return { ok: true, value };
+    return { ok: false, message: `${label}: ${describeArgumentErrors(validate.errors)}` };
   };
 }
 

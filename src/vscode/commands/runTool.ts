@@ -10,6 +10,7 @@ import { resultText } from '../../core/protocol/contentText';
 import type { JsonObject, Tool } from '../../core/protocol/types';
 import type { ToolCallOutcome, ToolRouter } from '../../core/router/toolRouter';
 import { compileArgumentValidator } from '../../core/validation/argumentValidator';
+import { askToConfirm } from '../policy/confirmation';
 import type { ResultDocuments } from './resultDocuments';
 
 interface ToolChoice {
@@ -38,6 +39,7 @@ export function registerRunTool(registry: ServerRegistry, router: ToolRouter, re
             tool: choice.tool.name,
             args,
             signal: abort.signal,
+            confirmation: askToConfirm,
             onProgress: (p) => progress.report({ message: p.message ?? `${p.progress}${p.total ? ` of ${p.total}` : ''}` }),
           })
           .finally(() => subscription.dispose());

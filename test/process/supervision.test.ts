@@ -8,7 +8,8 @@ import { JsonlAuditSink } from '../../src/core/audit/jsonlAuditSink';
 import { ManagedServer } from '../../src/core/host/managedServer';
 import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import type { ServerState } from '../../src/core/host/serverState';
-import { ToolRouter, type ToolCallOutcome } from '../../src/core/router/toolRouter';
+import type { ToolCallOutcome } from '../../src/core/router/toolRouter';
+import { permissiveRouter } from '../helpers/gate';
 import { nextEvent } from '../helpers/events';
 import { LogLines } from '../helpers/logLines';
 import { isAlive, misbehavingServer, nodeServer, testDeps } from '../helpers/processes';
@@ -36,7 +37,7 @@ async function setup(name: string, args: string[] = []) {
   const registry = new ServerRegistry(() => testDeps(lines));
   const auditPath = path.join(tmp, `${name}.jsonl`);
   const audit = new JsonlAuditSink(auditPath);
-  const router = new ToolRouter(registry, audit, { defaultTimeoutMs: () => 10_000 });
+  const router = permissiveRouter(registry, audit);
   await registry.reconcile([nodeServer('fx', misbehavingServer, args)]);
   const server = registry.get('fx')!;
   const readAudit = (): AuditRecord[] =>

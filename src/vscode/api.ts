@@ -11,4 +11,6 @@ export interface WardenApi {
   serverTools(id: string): readonly Tool[];
   /** Fires when any server's state or tools change. */
   readonly onDidChangeServers: Event<void>;
+  /** Fires as Warden asks a person to confirm a call: server and tool. */
+  readonly onDidAskToConfirm: Event<{ readonly server: string; readonly tool: string }>;
 }

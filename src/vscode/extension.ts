@@ -18,10 +18,12 @@ import { errorMessage } from '../core/util/errors';
 import type { WardenApi } from './api';
 import { builtinServerDefinitions } from './builtinServers';
 import { ResultDocuments } from './commands/resultDocuments';
+import { registerPolicyCommands } from './commands/policyCommands';
 import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerLanguageModelTools } from './lm/languageModelTools';
 import { ServerLogs } from './serverLogs';
+import { onDidAskToConfirm } from './policy/confirmation';
 import { PolicySource } from './policy/policySource';
 import { affectsWarden, readSettings } from './settings';
 import { ServersTreeProvider } from './views/serversTree';
@@ -69,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     defaultTimeoutMs: () => readSettings().toolTimeoutMs,
   });
   const results = new ResultDocuments();
-  const tree = new ServersTreeProvider(registry);
+  const tree = new ServersTreeProvider(registry, metrics, approvals);
   const changeEmitter = new vscode.EventEmitter<void>();
   const registryListener = registry.onDidChange(() => changeEmitter.fire());
 
@@ -84,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     vscode.window.createTreeView('warden.servers', { treeDataProvider: tree, showCollapseAll: true }),
     ...registerServerCommands(registry, logs),
     registerRunTool(registry, router, results),
+    ...registerPolicyCommands(approvals, metrics, policy, results),
     ...registerLanguageModelTools(router),
   );
 
@@ -115,6 +118,8 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     serverState: (id) => registry.get(id)?.state,
     serverTools: (id) => registry.get(id)?.tools ?? [],
     onDidChangeServers: changeEmitter.event,
+    onDidAskToConfirm: (listener, thisArg, disposables) =>
+      onDidAskToConfirm((prompt) => listener.call(thisArg, { server: prompt.server, tool: prompt.tool.name }), undefined, disposables),
   };
 }
 

@@ -9,6 +9,10 @@ interface Choice extends vscode.QuickPickItem {
   readonly answer: ConfirmationAnswer;
 }
 
+const askedEmitter = new vscode.EventEmitter<ConfirmationPrompt>();
+/** Fires as Warden shows a confirmation, for anyone watching what it asks (and the tests). */
+export const onDidAskToConfirm = askedEmitter.event;
+
 export async function askToConfirm(prompt: ConfirmationPrompt): Promise<ConfirmationAnswer> {
   const args = JSON.stringify(prompt.args);
   const choices: Choice[] = [
@@ -18,12 +22,13 @@ export async function askToConfirm(prompt: ConfirmationPrompt): Promise<Confirma
     { label: '$(pass-filled) Always allow', description: 'remembered everywhere; revoke it from the Warden view', answer: 'always' },
     { label: '$(circle-slash) Deny', answer: 'declined' },
   ];
-  const picked = await vscode.window.showQuickPick(choices, {
+  const shown = vscode.window.showQuickPick(choices, {
     title: `Allow ${prompt.caller} to run ${prompt.server}.${prompt.tool.name}?`,
     placeHolder: `${capitalise(prompt.why)}. Arguments: ${args.length > 160 ? `${args.slice(0, 160)}…` : args}`,
     ignoreFocusOut: true,
   });
-  return picked?.answer ?? 'declined';
+  askedEmitter.fire(prompt);
+  return (await shown)?.answer ?? 'declined';
 }
 
 function capitalise(text: string): string {

@@ -12,7 +12,16 @@ export type WardenErrorCode =
   | 'UNSUPPORTED_PROTOCOL_VERSION'
   | 'TOOL_NOT_FOUND'
   | 'INVALID_ARGUMENTS'
-  | 'SERVER_ERROR';
+  | 'SERVER_ERROR'
+  | 'CIRCUIT_OPEN'
+  | 'QUEUE_FULL'
+  | 'TOOL_CHANGED'
+  | 'TOOL_NOT_APPROVED'
+  | 'POLICY_DENIED'
+  | 'RATE_LIMITED'
+  | 'CONFIRMATION_DECLINED'
+  | 'RESULT_TOO_LARGE'
+  | 'INVALID_RESULT';
 
 export class WardenError extends Error {
   constructor(

@@ -28,6 +28,7 @@ const common = {
 export const entries = [
   { in: 'src/vscode/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'src/servers/fs/main.ts', out: 'dist/servers/fs.js', external: [] },
+  { in: 'src/servers/http/main.ts', out: 'dist/servers/http.js', external: [] },
 ];
 
 if (clean) rmSync(path.join(root, 'dist'), { recursive: true, force: true });

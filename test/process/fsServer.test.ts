@@ -76,9 +76,9 @@ describe('fs server over stdio, driven by the SDK client', () => {
     assert.ok(client.getInstructions()?.includes(ws), 'the instructions name the workspace folder');
   });
 
-  it('lists both tools, read-only and closed-world, with strict input schemas', async () => {
+  it('lists its tools, read-only and closed-world, with strict input schemas', async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name).sort(), ['list_dir', 'read_text']);
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['find', 'list_dir', 'read_text', 'search', 'stat']);
     for (const tool of tools) {
       assert.deepEqual(tool.annotations, {
         title: tool.title,
@@ -238,5 +238,127 @@ describe('fs server command line', () => {
     const unknown = await runToExit(['--root', os.tmpdir(), '--write']);
     assert.equal(unknown.code, 2);
     assert.ok(unknown.stderr.startsWith('warden-fs: Unknown argument "--write".'), unknown.stderr);
+  });
+});
+
+describe('fs server over stdio: stat, find, search, pieces of files and secret files', () => {
+  let tmp = '';
+  let ws = '';
+  const clients: Client[] = [];
+
+  async function connect(args: string[]): Promise<Client> {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [serverJs, '--root', ws, ...args], stderr: 'pipe' });
+    const client = new Client({ name: 'warden-fs-test', version: '0.0.0' });
+    clients.push(client);
+    await client.connect(transport);
+    return client;
+  }
+
+  async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    return CallToolResultSchema.parse(await client.callTool({ name, arguments: args }));
+  }
+
+  let client: Client;
+
+  before(async () => {
+    tmp = fs.realpathSync.native(fs.mkdtempSync(path.join(os.tmpdir(), 'warden-fs-server-more-')));
+    ws = path.join(tmp, 'ws');
+    fs.mkdirSync(path.join(ws, 'src'), { recursive: true });
+    fs.mkdirSync(path.join(ws, 'node_modules'));
+    fs.writeFileSync(path.join(ws, '.env'), 'TOKEN=abc\n');
+    fs.writeFileSync(path.join(ws, '.env.example'), 'TOKEN=\n');
+    fs.writeFileSync(path.join(ws, 'data.sqlite'), 'SQLite format 3');
+    fs.writeFileSync(path.join(ws, 'src/app.ts'), 'const a = 1;\n// TODO: more\nexport {};\n');
+    fs.writeFileSync(path.join(ws, 'src/util.ts'), 'export const u = 2; // TODO\n');
+    fs.writeFileSync(path.join(ws, 'node_modules/dep.ts'), '// TODO upstream\n');
+    fs.writeFileSync(path.join(ws, 'log.txt'), Array.from({ length: 1000 }, (_, i) => `entry ${i + 1}\n`).join(''));
+    client = await connect(['--deny', '*.sqlite', '--allow-secret', '.env.example']);
+  });
+
+  after(async () => {
+    for (const c of clients) await c.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('stat describes a file', async () => {
+    const result = await call(client, 'stat', { path: 'src/app.ts' });
+    assert.equal(result.structuredContent?.['type'], 'file');
+    assert.equal(result.structuredContent?.['size'], 38);
+  });
+
+  it('find matches, skips node_modules and secrets, and pages', async () => {
+    const all = await call(client, 'find', { pattern: '**/*.ts' });
+    assert.deepEqual(all.structuredContent?.['entries'], [
+      { path: 'src/app.ts', type: 'file', size: 38 },
+      { path: 'src/util.ts', type: 'file', size: 28 },
+    ]);
+    const first = await call(client, 'find', { pattern: '**/*.ts', limit: 1 });
+    const second = await call(client, 'find', { pattern: '**/*.ts', limit: 1, cursor: first.structuredContent?.['nextCursor'] });
+    assert.deepEqual(second.structuredContent?.['entries'], [{ path: 'src/util.ts', type: 'file', size: 28 }]);
+    const dotfiles = await call(client, 'find', { pattern: '.*' });
+    assert.deepEqual(dotfiles.structuredContent?.['entries'], [{ path: '.env.example', type: 'file', size: 7 }]);
+  });
+
+  it('search answers in grep form and as structured content', async () => {
+    const result = await call(client, 'search', { query: 'TODO', contextLines: 1 });
+    assert.deepEqual(texts(result), [
+      ['src/app.ts-1- const a = 1;', 'src/app.ts:2: // TODO: more', 'src/app.ts-3- export {};', '--', 'src/util.ts:1: export const u = 2; // TODO'].join('\n'),
+    ]);
+    assert.equal(result.structuredContent?.['filesSearched'], 4);
+    const refused = await call(client, 'search', { query: '(\\w)\\1', regex: true });
+    assert.equal(refused.isError, true);
+  });
+
+  it('read_text reads head, tail and byte ranges, and refuses mixing them', async () => {
+    assert.equal((await call(client, 'read_text', { path: 'log.txt', head: 2 })).structuredContent?.['text'], 'entry 1\nentry 2\n');
+    const tail = await call(client, 'read_text', { path: 'log.txt', tail: 2 });
+    assert.deepEqual(tail.structuredContent, { path: path.join(ws, 'log.txt'), text: 'entry 999\nentry 1000\n', truncated: false, totalBytes: 9893, offset: 9872 });
+    const bytes = await call(client, 'read_text', { path: 'log.txt', offset: 8, length: 8 });
+    assert.deepEqual(texts(bytes), ['entry 2\n']);
+    assert.equal(bytes.structuredContent?.['nextOffset'], 16);
+    const mixed = await call(client, 'read_text', { path: 'log.txt', tail: 2, startLine: 3 });
+    assert.equal(mixed.isError, true);
+    assert.deepEqual(texts(mixed), ['tail cannot be combined with startLine/endLine: use either a line range or tail alone.']);
+  });
+
+  it('denies secret files by default and by --deny, names the rule, and honours --allow-secret', async () => {
+    const env = await call(client, 'read_text', { path: '.env' });
+    assert.equal(env.isError, true);
+    assert.deepEqual(texts(env), [
+      'Denied by the secret-file rule ".env*": ".env" may hold credentials. To allow it, add it to the setting warden.filesystem.allowedSecretFiles.',
+    ]);
+    const sqlite = await call(client, 'read_text', { path: 'data.sqlite' });
+    assert.match(texts(sqlite)[0] ?? '', /^Denied by the secret-file rule "\*\.sqlite"/);
+    assert.equal((await call(client, 'read_text', { path: '.env.example' })).structuredContent?.['text'], 'TOKEN=\n');
+    const listing = await call(client, 'list_dir', {});
+    assert.deepEqual(listing.structuredContent?.['entries'], [
+      { name: '.env', type: 'file', denied: '.env*' },
+      { name: '.env.example', type: 'file', size: 7 },
+      { name: 'data.sqlite', type: 'file', denied: '*.sqlite' },
+      { name: 'log.txt', type: 'file', size: 9893 },
+      { name: 'node_modules', type: 'directory' },
+      { name: 'src', type: 'directory' },
+    ]);
+  });
+
+  it('--no-default-deny drops the built-in rules', async () => {
+    const open = await connect(['--no-default-deny']);
+    assert.equal((await call(open, 'read_text', { path: '.env' })).structuredContent?.['text'], 'TOKEN=abc\n');
+  });
+});
+
+describe('fs server command line: secret-file options', () => {
+  it('exits 2 naming a --deny pattern that cannot be used', async () => {
+    const child = spawn(process.execPath, [serverJs, '--root', os.tmpdir(), '--deny', '{a,b}'.repeat(9)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    assert.equal(code, 2);
+    assert.ok(
+      Buffer.concat(chunks).toString('utf8').startsWith('warden-fs: Invalid --deny or --allow-secret pattern: The glob pattern expands to more than 256 alternatives'),
+    );
   });
 });

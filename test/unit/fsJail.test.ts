@@ -189,7 +189,7 @@ describe('fs jail: denied', () => {
 
 describe('fs jail: allowed', () => {
   it('resolves a plain relative file, a nested file and an absolute path inside', () => {
-    assert.deepEqual(jail.resolve('a.txt'), { input: 'a.txt', real: path.join(ws, 'a.txt'), root: ws });
+    assert.deepEqual(jail.resolve('a.txt'), { input: 'a.txt', real: path.join(ws, 'a.txt'), root: ws, relative: 'a.txt' });
     assert.equal(jail.resolve('sub/deep/b.txt').real, path.join(ws, 'sub/deep/b.txt'));
     assert.equal(jail.resolve(path.join(ws, 'sub/deep/b.txt')).real, path.join(ws, 'sub/deep/b.txt'));
     assert.equal(jail.resolve('./sub/../a.txt').real, path.join(ws, 'a.txt'));
@@ -229,7 +229,7 @@ describe('fs jail: several folders', () => {
   });
 
   it('accepts absolute paths inside any folder and names the folder', () => {
-    assert.deepEqual(multi.resolve(path.join(ws2, 'c.txt')), { input: path.join(ws2, 'c.txt'), real: path.join(ws2, 'c.txt'), root: ws2 });
+    assert.deepEqual(multi.resolve(path.join(ws2, 'c.txt')), { input: path.join(ws2, 'c.txt'), real: path.join(ws2, 'c.txt'), root: ws2, relative: 'c.txt' });
     assert.equal(multi.resolve('../ws2/c.txt').root, ws2);
   });
 

@@ -13,12 +13,24 @@
  * 3. real-path containment after every symbolic link is resolved;
  * 4. only then "not found" - and only when the part of the path that exists is itself inside.
  *
+ * 5. the secret-file rules, on the real path relative to its folder AND on the path as written
+ *    relative to its folder (so a link named `config` that leads to `.env` is denied, and so is a
+ *    link named `.env` whatever it leads to).
+ *
  * A dangling link inside a folder reports "not found" wherever it points: that tells whether the
  * link's fixed target exists, which a caller cannot steer, unlike a path it writes itself.
+ *
+ * Files are opened through `openFile`, which proves the descriptor is the file that was checked
+ * (see verifiedOpen.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ToolError } from '../shared/toolResult';
+import { quote } from './quote';
+import { SecretPolicy, secretDeniedMessage } from './secretFiles';
+import { nodeOpenSystem, openVerified, type OpenSystem, type OpenedFile } from './verifiedOpen';
+
+export { quote } from './quote';
 
 export const MAX_PATH_CHARS = 4096;
 
@@ -35,7 +47,7 @@ export const nodePathSystem: PathSystem = {
   isDirectory: (p) => fs.statSync(p).isDirectory(),
 };
 
-export type PathErrorReason = 'invalid' | 'denied' | 'not-found';
+export type PathErrorReason = 'invalid' | 'denied' | 'secret' | 'not-found';
 
 /** A path the jail refused; a `ToolError`, so the model sees the message as an `isError` result. */
 export class PathError extends ToolError {
@@ -61,6 +73,15 @@ export interface JailedPath {
   readonly real: string;
   /** The canonical folder that contains `real`. */
   readonly root: string;
+  /** `real` relative to `root`, with `/` separators; '' for the folder itself. */
+  readonly relative: string;
+}
+
+export interface JailOptions {
+  /** The secret-file rules; the defaults when absent. */
+  readonly secrets?: SecretPolicy;
+  /** How files are opened; tests pass their own. */
+  readonly open?: OpenSystem;
 }
 
 /** Thrown at start-up when a folder cannot serve as a root. */
@@ -72,7 +93,12 @@ export class JailSetupError extends Error {
 }
 
 /** Canonicalises the folders (relative ones against `cwd`) and builds the jail. */
-export function createJail(folders: readonly string[], system: PathSystem = nodePathSystem, cwd = process.cwd()): Jail {
+export function createJail(
+  folders: readonly string[],
+  system: PathSystem = nodePathSystem,
+  cwd = process.cwd(),
+  options: JailOptions = {},
+): Jail {
   if (folders.length === 0) throw new JailSetupError('At least one workspace folder is required.');
   const roots: JailRoot[] = [];
   for (const folder of folders) {
@@ -87,13 +113,15 @@ export function createJail(folders: readonly string[], system: PathSystem = node
     if (!system.isDirectory(real)) throw new JailSetupError(`Workspace folder ${quote(folder)} is not a directory.`);
     if (!roots.some((r) => r.real === real)) roots.push({ real, given });
   }
-  return new Jail(roots, system);
+  return new Jail(roots, system, options.secrets ?? SecretPolicy.defaults(), options.open ?? nodeOpenSystem);
 }
 
 export class Jail {
   constructor(
     readonly roots: readonly JailRoot[],
     private readonly system: PathSystem,
+    readonly secrets: SecretPolicy = SecretPolicy.defaults(),
+    private readonly openSystem: OpenSystem = nodeOpenSystem,
   ) {
     if (roots.length === 0) throw new JailSetupError('At least one workspace folder is required.');
   }
@@ -105,12 +133,14 @@ export class Jail {
 
   resolve(input: unknown): JailedPath {
     const text = checkShape(input);
-    const lexical = path.resolve(this.roots[0].real, text);
+    return this.resolveLexical(text, path.resolve(this.roots[0].real, text));
+  }
+
+  /** Resolves `lexical` (absolute), naming `text` in every message. */
+  private resolveLexical(text: string, lexical: string): JailedPath {
     // A folder's given spelling counts too (a folder opened through a symbolic link); the real
     // path decides in the end either way.
-    if (!this.roots.some((r) => isInside(lexical, r.real) || isInside(lexical, r.given))) {
-      throw this.denied(text, '');
-    }
+    if (!this.isLexicallyInside(lexical)) throw this.denied(text, '');
     let real: string;
     try {
       real = this.system.realpath(lexical);
@@ -119,11 +149,58 @@ export class Jail {
     }
     const root = this.rootOf(real);
     if (root === undefined) throw this.denied(text, ' through a symbolic link');
-    return { input: text, real, root };
+    const relative = toPosix(path.relative(root, real));
+    const rule = this.secrets.ruleFor(relative, this.writtenRelative(lexical));
+    if (rule !== undefined) throw new PathError('secret', secretDeniedMessage(rule, quote(text)));
+    return { input: text, real, root, relative };
   }
 
-  private rootOf(real: string): string | undefined {
+  /**
+   * The path as written, without following its last component: the real parent directory and the
+   * name. For tools that describe a link rather than what it leads to.
+   */
+  resolveEntry(input: unknown): JailedPath {
+    const text = checkShape(input);
+    const lexical = path.resolve(this.roots[0].real, text);
+    if (!this.isLexicallyInside(lexical)) throw this.denied(text, '');
+    const asRoot = this.roots.find((r) => lexical === r.real || lexical === r.given);
+    if (asRoot !== undefined) return { input: text, real: asRoot.real, root: asRoot.real, relative: '' };
+    const parent = this.resolveLexical(text, path.dirname(lexical));
+    const real = path.join(parent.real, path.basename(lexical));
+    const relative = toPosix(path.relative(parent.root, real));
+    const rule = this.secrets.ruleFor(relative, this.writtenRelative(lexical));
+    if (rule !== undefined) throw new PathError('secret', secretDeniedMessage(rule, quote(text)));
+    return { input: text, real, root: parent.root, relative };
+  }
+
+  /** The secret rule that denies a real path inside a folder (an entry being listed), if any. */
+  secretRuleFor(real: string, written?: string): string | undefined {
+    const root = this.rootOf(real);
+    if (root === undefined) return undefined;
+    return this.secrets.ruleFor(toPosix(path.relative(root, real)), written === undefined ? '' : this.writtenRelative(written));
+  }
+
+  /** Opens a file `resolve` returned, and proves the descriptor is that file. */
+  openFile(real: string, shown: string): OpenedFile {
+    return openVerified(real, shown, this.openSystem);
+  }
+
+  private isLexicallyInside(lexical: string): boolean {
+    return this.roots.some((r) => isInside(lexical, r.real) || isInside(lexical, r.given));
+  }
+
+  /** The canonical folder that contains a canonical path, if any. */
+  rootOf(real: string): string | undefined {
     return this.roots.find((r) => isInside(real, r.real))?.real;
+  }
+
+  /** A lexical path relative to the folder it lies in (by either spelling), `/`-separated. */
+  private writtenRelative(lexical: string): string {
+    for (const r of this.roots) {
+      if (isInside(lexical, r.real)) return toPosix(path.relative(r.real, lexical));
+      if (isInside(lexical, r.given)) return toPosix(path.relative(r.given, lexical));
+    }
+    return '';
   }
 
   private denied(input: string, how: string): PathError {
@@ -182,6 +259,11 @@ function checkShape(input: unknown): string {
   return input;
 }
 
+/** `/`-separated, whatever the platform. */
+export function toPosix(relative: string): string {
+  return path.sep === '/' ? relative : relative.split(path.sep).join('/');
+}
+
 /** Separator-aware: `/ws-evil` is not inside `/ws`; `/ws` is inside itself. */
 export function isInside(candidate: string, root: string): boolean {
   const relative = path.relative(root, candidate);
@@ -190,11 +272,6 @@ export function isInside(candidate: string, root: string): boolean {
   return relative !== '..' && !relative.startsWith(`..${path.sep}`);
 }
 
-/** The input as messages show it: JSON-quoted (control characters visible), long ones cut. */
-export function quote(input: string): string {
-  const shown = input.length > 120 ? `${input.slice(0, 100)}…` : input;
-  return JSON.stringify(shown);
-}
 
 function describeType(value: unknown): string {
   if (value === null || value === undefined) return String(value);

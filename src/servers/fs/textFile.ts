@@ -1,11 +1,19 @@
 /**
- * Reads a bounded piece of a text file: the head, or a range of lines, never more than `maxBytes`
- * of content in memory and never a partial UTF-8 character. The file is opened once and read
- * through that descriptor, so what was checked (a regular file) is what is read.
+ * Reads a bounded piece of a text file, never more than `maxBytes` of content in memory and never a
+ * partial UTF-8 character: the head (default), a range of lines (`startLine`/`endLine`, or `head`),
+ * the last lines (`tail`, read backwards from the end, so a 2 GB log costs what the answer costs),
+ * or a byte range (`offset`/`length`). The file is opened once and read through that descriptor, so
+ * what was checked (a regular file, and with a jail's opener the very file the jail approved) is
+ * what is read. A file with a NUL byte in its first 8 KiB, or in the piece read, is binary and
+ * refused.
  */
 import * as fs from 'node:fs';
 import { ToolError } from '../shared/toolResult';
-import { quote } from './jail';
+import { quote } from './quote';
+import { completeUtf8Length, readAt, readByteRange, readTail, type Piece } from './textRanges';
+import { openUnverified, type OpenedFile } from './verifiedOpen';
+
+export { completeUtf8Length } from './textRanges';
 
 export interface TextReadRequest {
   /** Canonical path from the jail. */
@@ -16,6 +24,13 @@ export interface TextReadRequest {
   /** 1-based, inclusive. Without either, the file is read from its start. */
   readonly startLine?: number;
   readonly endLine?: number;
+  /** The first n lines (startLine 1, endLine n). */
+  readonly head?: number;
+  /** The last n lines. */
+  readonly tail?: number;
+  /** A byte range: from `offset` (default 0), `length` bytes (default: up to maxBytes). */
+  readonly offset?: number;
+  readonly length?: number;
 }
 
 export interface TextRead {
@@ -25,88 +40,111 @@ export interface TextRead {
   readonly truncated: boolean;
   /** The file's size when it was opened. */
   readonly totalBytes: number;
-  readonly startLine: number;
-  /** The last line returned, possibly cut when `truncated`; 0 when nothing was returned. */
-  readonly endLine: number;
+  /** Line reads: the first line returned. */
+  readonly startLine?: number;
+  /** Line reads: the last line returned, possibly cut when `truncated`; 0 when nothing was returned. */
+  readonly endLine?: number;
+  /** Tail and byte reads: the byte offset of the first byte returned. */
+  readonly offset?: number;
+  /** Tail and byte reads: where the next byte read would start, when the file goes on. */
+  readonly nextOffset?: number;
 }
 
+/** Opens a checked path for reading: a jail's verified open, or a plain one. */
+export type FileOpener = (real: string, shown: string) => OpenedFile;
+
+type ReadMode =
+  | { readonly kind: 'head-bytes' }
+  | { readonly kind: 'lines'; readonly start: number; readonly end: number }
+  | { readonly kind: 'tail'; readonly lines: number }
+  | { readonly kind: 'bytes'; readonly offset: number; readonly length: number | undefined };
+
 const CHUNK_BYTES = 256 * 1024;
+const SNIFF_BYTES = 8 * 1024;
 const LF = 0x0a;
 
-// O_NOFOLLOW: the jail resolved every link, so a link appearing now means the tree changed under
-// us. O_NONBLOCK: opening a FIFO must not hang the server. Both are absent on Windows.
-const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
-
-export function readTextFile(request: TextReadRequest): TextRead {
-  const { shown } = request;
-  if (request.endLine !== undefined && request.startLine !== undefined && request.endLine < request.startLine) {
-    throw new ToolError(`endLine (${request.endLine}) is before startLine (${request.startLine}); pass endLine >= startLine.`);
+/**
+ * How the options combine: line options (startLine/endLine, or head, or tail) and byte options
+ * (offset/length) are separate ways to choose a piece, and at most one way may be used; head and
+ * tail exclude each other and startLine/endLine. maxBytes caps every way.
+ */
+export function readModeOf(request: TextReadRequest): ReadMode {
+  const { startLine, endLine, head, tail, offset, length } = request;
+  const range = startLine !== undefined || endLine !== undefined;
+  const bytes = offset !== undefined || length !== undefined;
+  if (head !== undefined && tail !== undefined) {
+    throw new ToolError('head and tail cannot be combined: pass one of them (head: n for the first n lines, tail: n for the last n).');
   }
-  const fd = openRegularFile(request.real, shown);
+  if ((head !== undefined || tail !== undefined) && range) {
+    throw new ToolError(`${head !== undefined ? 'head' : 'tail'} cannot be combined with startLine/endLine: use either a line range or ${head !== undefined ? 'head' : 'tail'} alone.`);
+  }
+  if (bytes && (range || head !== undefined || tail !== undefined)) {
+    throw new ToolError('offset/length select bytes and cannot be combined with startLine, endLine, head or tail: pass either byte options or line options.');
+  }
+  if (startLine !== undefined && endLine !== undefined && endLine < startLine) {
+    throw new ToolError(`endLine (${endLine}) is before startLine (${startLine}); pass endLine >= startLine.`);
+  }
+  if (bytes) return { kind: 'bytes', offset: offset ?? 0, length };
+  if (tail !== undefined) return { kind: 'tail', lines: tail };
+  if (head !== undefined) return { kind: 'lines', start: 1, end: head };
+  if (range) return { kind: 'lines', start: startLine ?? 1, end: endLine ?? Infinity };
+  return { kind: 'head-bytes' };
+}
+
+export function readTextFile(request: TextReadRequest, open: FileOpener = openUnverified): TextRead {
+  const { shown, maxBytes } = request;
+  const mode = readModeOf(request);
+  const fd = openRegularFile(request.real, shown, open);
   try {
-    const totalBytes = fs.fstatSync(fd).size;
-    const piece =
-      request.startLine === undefined && request.endLine === undefined
-        ? readHead(fd, totalBytes, request.maxBytes)
-        : readLines(fd, request.startLine ?? 1, request.endLine ?? Infinity, request.maxBytes, shown);
-    const bytes = piece.truncated ? piece.content.subarray(0, completeUtf8Length(piece.content)) : piece.content;
-    if (bytes.includes(0)) {
-      throw new ToolError(`${quote(shown)} looks like a binary file (it contains NUL bytes); read_text reads UTF-8 text only.`);
+    const totalBytes = Number(fs.fstatSync(fd).size);
+    if (readAt(fd, Math.min(SNIFF_BYTES, totalBytes), 0).includes(0)) throw binary(shown);
+    switch (mode.kind) {
+      case 'head-bytes':
+        return lineResult(readHead(fd, totalBytes, maxBytes), totalBytes, 1, shown);
+      case 'lines':
+        return lineResult(readLines(fd, mode.start, mode.end, maxBytes, shown), totalBytes, mode.start, shown);
+      case 'tail':
+        return byteResult(readTail(fd, totalBytes, mode.lines, maxBytes), totalBytes, shown);
+      case 'bytes':
+        return byteResult(readByteRange(fd, totalBytes, mode.offset, mode.length, maxBytes, shown), totalBytes, shown);
     }
-    const text = new TextDecoder('utf-8').decode(bytes);
-    const startLine = request.startLine ?? 1;
-    return { text, bytes: bytes.length, truncated: piece.truncated, totalBytes, startLine, endLine: lastLine(startLine, bytes) };
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function openRegularFile(real: string, shown: string): number {
-  let fd: number;
-  try {
-    fd = fs.openSync(real, OPEN_FLAGS);
-  } catch (error) {
-    throw openError(error, shown);
-  }
-  const stat = fs.fstatSync(fd);
+function lineResult(piece: Piece, totalBytes: number, startLine: number, shown: string): TextRead {
+  const bytes = piece.truncated ? piece.content.subarray(0, completeUtf8Length(piece.content)) : piece.content;
+  const text = decode(bytes, shown);
+  return { text, bytes: bytes.length, truncated: piece.truncated, totalBytes, startLine, endLine: lastLine(startLine, bytes) };
+}
+
+function byteResult(piece: Piece & { readonly offset: number }, totalBytes: number, shown: string): TextRead {
+  const text = decode(piece.content, shown);
+  const next = piece.offset + piece.content.length;
+  const result = { text, bytes: piece.content.length, truncated: piece.truncated, totalBytes, offset: piece.offset };
+  return next < totalBytes ? { ...result, nextOffset: next } : result;
+}
+
+function decode(bytes: Buffer, shown: string): string {
+  if (bytes.includes(0)) throw binary(shown);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+function binary(shown: string): ToolError {
+  return new ToolError(`${quote(shown)} looks like a binary file (it contains NUL bytes); read_text reads UTF-8 text only.`);
+}
+
+function openRegularFile(real: string, shown: string, open: FileOpener): number {
+  const { fd, stat } = open(real, shown);
   if (stat.isFile()) return fd;
   fs.closeSync(fd);
   if (stat.isDirectory()) throw new ToolError(`${quote(shown)} is a directory; use list_dir to see its entries.`);
   throw new ToolError(`${quote(shown)} is not a regular file (a device, socket or pipe); read_text reads regular files only.`);
 }
 
-function openError(error: unknown, shown: string): ToolError {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  switch (code) {
-    case 'EISDIR':
-      return new ToolError(`${quote(shown)} is a directory; use list_dir to see its entries.`);
-    case 'ENOENT':
-      return new ToolError(`Not found: ${quote(shown)} no longer exists.`);
-    case 'ELOOP':
-      return new ToolError(`${quote(shown)} changed into a symbolic link while being opened; try again.`);
-    case 'EACCES':
-    case 'EPERM':
-      return new ToolError(`Permission denied: the file system does not allow reading ${quote(shown)}.`);
-    default:
-      return new ToolError(`Cannot open ${quote(shown)}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-interface Piece {
-  readonly content: Buffer;
-  readonly truncated: boolean;
-}
-
 function readHead(fd: number, totalBytes: number, maxBytes: number): Piece {
-  const want = Math.min(totalBytes, maxBytes);
-  const buffer = Buffer.alloc(want);
-  let filled = 0;
-  while (filled < want) {
-    const n = fs.readSync(fd, buffer, filled, want - filled, filled);
-    if (n === 0) break; // the file shrank since fstat
-    filled += n;
-  }
-  return { content: buffer.subarray(0, filled), truncated: totalBytes > maxBytes };
+  return { content: readAt(fd, Math.min(totalBytes, maxBytes), 0), truncated: totalBytes > maxBytes };
 }
 
 /**
@@ -149,19 +187,6 @@ function readLines(fd: number, start: number, end: number, maxBytes: number, sho
     throw new ToolError(`startLine ${start} is past the end of ${quote(shown)}, which has ${lines} line${lines === 1 ? '' : 's'}.`);
   }
   return { content: Buffer.concat(kept), truncated: false };
-}
-
-/** The length of the longest prefix of `bytes` that does not end inside a UTF-8 character. */
-export function completeUtf8Length(bytes: Uint8Array): number {
-  const length = bytes.length;
-  let lead = length - 1;
-  // Step back over at most three continuation bytes (10xxxxxx) to the character's first byte.
-  while (lead >= 0 && length - lead <= 3 && ((bytes[lead] ?? 0) & 0xc0) === 0x80) lead -= 1;
-  if (lead < 0) return length;
-  const first = bytes[lead] ?? 0;
-  // 0xf8-0xff never start a character; the decoder turns them into U+FFFD like any stray byte.
-  const needed = first >= 0xf8 ? 1 : first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
-  return lead + needed > length ? lead : length;
 }
 
 /** The number of the last line that `bytes`, starting at line `startLine`, touches. */

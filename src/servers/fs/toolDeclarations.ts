@@ -6,10 +6,8 @@ import os from 'node:os';
 import type { Tool } from '../../core/protocol/types';
 import { createJail } from './jail';
 import { DEFAULT_MAX_BYTES } from './options';
-import { listDirTool } from './tools/listDir';
-import { readTextTool } from './tools/readText';
+import { fsTools } from './server';
 
 export function fsToolDeclarations(): Tool[] {
-  const jail = createJail([os.tmpdir()]);
-  return [readTextTool(jail, { maxBytes: DEFAULT_MAX_BYTES }).tool, listDirTool(jail).tool];
+  return fsTools(createJail([os.tmpdir()]), DEFAULT_MAX_BYTES).map((t) => t.tool);
 }

@@ -3,19 +3,23 @@ import * as path from 'node:path';
 import type { CallToolResult, JsonObject } from '../../../core/protocol/types';
 import { defineTool, type RegisteredTool } from '../../shared/toolDefinition';
 import { ToolError } from '../../shared/toolResult';
+import { byCodeUnit, entryType, type EntryType } from '../entries';
 import { MAX_PATH_CHARS, quote, type Jail } from '../jail';
+
+export type { EntryType } from '../entries';
 
 export interface ListDirArgs {
   path?: string;
 }
 
-export type EntryType = 'file' | 'directory' | 'symlink' | 'other';
 
 export interface DirEntry {
   name: string;
   type: EntryType;
-  /** Bytes; files only. */
+  /** Bytes; files only, and never for a denied entry. */
   size?: number;
+  /** The secret-file rule that denies reading this entry. */
+  denied?: string;
 }
 
 export const MAX_ENTRIES = 1000;
@@ -31,6 +35,7 @@ export function listDirTool(jail: Jail, maxEntries = MAX_ENTRIES): RegisteredToo
         'A relative path resolves against the first workspace folder; an absolute path must lie inside one of the workspace folders. ' +
         'Paths are taken literally: no ~ expansion and no URL decoding. ' +
         'Symbolic links are reported as type symlink and are not followed. ' +
+        'Entries that may hold credentials (.env, keys, .git and the like) are listed with the rule that denies them (denied) and no size; they cannot be read. ' +
         `Entries are sorted by name; at most ${maxEntries} are returned, and truncated: true says there were more. ` +
         'Use read_text to read a file.',
       inputSchema: {
@@ -57,6 +62,7 @@ export function listDirTool(jail: Jail, maxEntries = MAX_ENTRIES): RegisteredToo
                 name: { type: 'string' },
                 type: { type: 'string', enum: ['file', 'directory', 'symlink', 'other'] },
                 size: { type: 'integer', description: 'Bytes; files only.' },
+                denied: { type: 'string', description: 'The secret-file rule that denies reading this entry.' },
               },
               required: ['name', 'type'],
               additionalProperties: false,
@@ -77,7 +83,9 @@ export function listDirTool(jail: Jail, maxEntries = MAX_ENTRIES): RegisteredToo
         throw new ToolError(`${quote(shown)} is a file, not a directory; use read_text to read it.`);
       }
       const { names, total } = firstNames(target.real, shown, maxEntries);
-      const entries = names.map((name) => describeEntry(target.real, name)).filter((e) => e !== undefined);
+      const entries = names
+        .map((name) => describeEntry(target.real, name, jail.secretRuleFor(path.join(target.real, name), path.join(path.resolve(jail.roots[0].real, shown), name))))
+        .filter((e) => e !== undefined);
       const structured: JsonObject = { path: target.real, entries, truncated: total > names.length, totalEntries: total };
       return { content: [{ type: 'text', text: JSON.stringify(structured, null, 2) }], structuredContent: structured };
     },
@@ -110,16 +118,12 @@ function firstNames(dir: string, shown: string, limit: number): { names: string[
 }
 
 /** Describes an entry without following it; undefined when it vanished since it was listed. */
-function describeEntry(dir: string, name: string): DirEntry | undefined {
+function describeEntry(dir: string, name: string, denied: string | undefined): DirEntry | undefined {
   const stat = fs.lstatSync(path.join(dir, name), { throwIfNoEntry: false });
   if (stat === undefined) return undefined;
+  if (denied !== undefined) return { name, type: entryType(stat), denied };
   if (stat.isFile()) return { name, type: 'file', size: stat.size };
   if (stat.isDirectory()) return { name, type: 'directory' };
   if (stat.isSymbolicLink()) return { name, type: 'symlink' };
   return { name, type: 'other' };
-}
-
-/** Locale-independent, so the order is the same on every machine. */
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

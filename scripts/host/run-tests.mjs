@@ -14,6 +14,7 @@ import { startCodeServer } from './codeServer.mjs';
 import { runExtensionTests } from './extensionTests.mjs';
 import { ensureHost, projectRoot } from './install.mjs';
 import { stopAll } from './shutdown.mjs';
+import { runToolFromPalette } from './paletteFlow.mjs';
 import { screenshotSidebar } from './sidebarScreenshot.mjs';
 import { copyDemoWorkspace, demoFolder } from './workspace.mjs';
 
@@ -80,7 +81,10 @@ async function hostTests(browser) {
   }
 }
 
-/** Phase 2: the sidebar as a person sees it. Returns true when the screenshot was taken. */
+/**
+ * Phase 2: the UI as a person sees it: the sidebar, then a tool run from the palette. Returns
+ * true when both worked.
+ */
 async function sidebar(browser) {
   const started = Date.now();
   const workspace = copyDemoWorkspace();
@@ -97,9 +101,18 @@ async function sidebar(browser) {
       deadlineMs: SCREENSHOT_WAIT_MS,
     });
     console.log(`✓ sidebar screenshot: ${path.relative(projectRoot, screenshotPath)} (${seconds(started)})`);
+    const shots = await runToolFromPalette({
+      newPage: browser.newPage,
+      origin: codeServer.origin,
+      folder: workspace.folder,
+      extensionDevelopmentPath: extensionPath,
+      dir: path.dirname(screenshotPath),
+      deadlineMs: SCREENSHOT_WAIT_MS,
+    });
+    console.log(`✓ Run Tool from the palette: ${shots.map((s) => path.relative(projectRoot, s)).join(', ')} (${seconds(started)})`);
     return true;
   } catch (err) {
-    console.error(`✗ sidebar screenshot: ${err.message}`);
+    console.error(`✗ sidebar and palette: ${err.message}`);
     return false;
   } finally {
     await codeServer?.stop();

@@ -19,6 +19,7 @@ import type { WardenApi } from './api';
 import { builtinServerDefinitions } from './builtinServers';
 import { ResultDocuments } from './commands/resultDocuments';
 import { registerPolicyCommands } from './commands/policyCommands';
+import { registerPolicyFileCommands } from './commands/policyFiles';
 import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerLanguageModelTools } from './lm/languageModelTools';
@@ -26,6 +27,7 @@ import { ServerLogs } from './serverLogs';
 import { onDidAskToConfirm } from './policy/confirmation';
 import { PolicySource } from './policy/policySource';
 import { affectsWarden, readSettings } from './settings';
+import { createStatusBar } from './statusBar';
 import { ServersTreeProvider } from './views/serversTree';
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -87,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     ...registerServerCommands(registry, logs),
     registerRunTool(registry, router, results),
     ...registerPolicyCommands(approvals, metrics, policy, results),
+    ...registerPolicyFileCommands(),
+    createStatusBar(registry),
     ...registerLanguageModelTools(router),
   );
 

@@ -1,6 +1,6 @@
 /**
- * Warden: Run Tool… picks a tool, asks for its arguments as JSON (checked against the tool's input
- * schema while typing), runs it through the router with a cancellable progress notification, and
+ * Warden: Run Tool… picks a tool, asks for its arguments in a form driven by the tool's input
+ * schema, runs it through the router with a cancellable progress notification, and
  * opens the result in a read-only document with its audit id and duration.
  */
 import * as vscode from 'vscode';
@@ -9,8 +9,8 @@ import type { ServerRegistry } from '../../core/host/serverRegistry';
 import { resultText } from '../../core/protocol/contentText';
 import type { JsonObject, Tool } from '../../core/protocol/types';
 import type { ToolCallOutcome, ToolRouter } from '../../core/router/toolRouter';
-import { compileArgumentValidator } from '../../core/validation/argumentValidator';
 import { askToConfirm } from '../policy/confirmation';
+import { askArguments } from './argumentForm';
 import type { ResultDocuments } from './resultDocuments';
 
 interface ToolChoice {
@@ -84,39 +84,6 @@ async function pickTool(registry: ServerRegistry): Promise<ToolChoice | undefine
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Warden: Run Tool', placeHolder: 'Pick a tool', matchOnDetail: true });
   return picked?.choice;
-}
-
-async function askArguments(tool: Tool): Promise<JsonObject | undefined> {
-  const properties = isJsonObject(tool.inputSchema.properties) ? Object.keys(tool.inputSchema.properties) : [];
-  if (properties.length === 0) return {};
-  const check = compileArgumentValidator<JsonObject>(tool.inputSchema, tool.name);
-  const required = Array.isArray(tool.inputSchema.required) ? tool.inputSchema.required.filter((r): r is string => typeof r === 'string') : [];
-  const skeleton = JSON.stringify(Object.fromEntries(required.map((name) => [name, ''])));
-  const text = await vscode.window.showInputBox({
-    title: `Arguments for ${tool.name}`,
-    prompt: `A JSON object. Fields: ${properties.join(', ')}${required.length ? ` (required: ${required.join(', ')})` : ''}.`,
-    value: skeleton,
-    ignoreFocusOut: true,
-    validateInput: (value) => {
-      const parsed = parseObject(value);
-      if (typeof parsed === 'string') return parsed;
-      const checked = check(parsed);
-      return checked.ok ? undefined : checked.message;
-    },
-  });
-  if (text === undefined) return undefined;
-  const parsed = parseObject(text);
-  return typeof parsed === 'string' ? undefined : parsed;
-}
-
-function parseObject(text: string): JsonObject | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  return isJsonObject(value) ? value : 'The arguments must be a JSON object, like {"path": "README.md"}.';
 }
 
 function isJsonObject(value: unknown): value is JsonObject {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ServerRegistry } from '../../core/host/serverRegistry';
 import { describeState } from '../../core/host/serverState';
 import type { ServerLogs } from '../serverLogs';
+import { setToolEnabled } from '../disabledTools';
 import { resolveServer } from './pickServer';
 
 export function registerServerCommands(registry: ServerRegistry, logs: ServerLogs): vscode.Disposable[] {
@@ -21,9 +22,36 @@ export function registerServerCommands(registry: ServerRegistry, logs: ServerLog
         if (choice === 'Show Log') logs.channel(server.id, server.definition.label).show(true);
       }
     }),
+    vscode.commands.registerCommand('warden.startServer', async (arg?: unknown) => {
+      const server = await resolveServer(registry, arg, 'Warden: Start Server');
+      if (!server) return;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Starting ${server.definition.label}…` }, () => server.start());
+      if (server.state.kind !== 'running') void vscode.window.showErrorMessage(`${server.definition.label} did not start: ${describeState(server.state)}`);
+    }),
+    vscode.commands.registerCommand('warden.stopServer', async (arg?: unknown) => {
+      const server = await resolveServer(registry, arg, 'Warden: Stop Server');
+      if (server) await server.stop();
+    }),
+    vscode.commands.registerCommand('warden.disableTool', async (arg?: unknown) => {
+      const target = toolOf(arg);
+      if (target) await setToolEnabled(target.serverId, target.tool, false);
+    }),
+    vscode.commands.registerCommand('warden.enableTool', async (arg?: unknown) => {
+      const target = toolOf(arg);
+      if (target) await setToolEnabled(target.serverId, target.tool, true);
+    }),
     vscode.commands.registerCommand('warden.showServerLog', async (arg?: unknown) => {
       const server = await resolveServer(registry, arg, 'Warden: Show Server Log');
       if (server) logs.channel(server.id, server.definition.label).show(true);
     }),
   ];
+}
+
+/** A tool from a tree node, or from `{ serverId, tool: "name" }` given by a script. */
+function toolOf(arg: unknown): { serverId: string; tool: string } | undefined {
+  if (typeof arg !== 'object' || arg === null || !('serverId' in arg) || typeof arg.serverId !== 'string' || !('tool' in arg)) return undefined;
+  const tool = arg.tool;
+  if (typeof tool === 'string') return { serverId: arg.serverId, tool };
+  if (typeof tool === 'object' && tool !== null && 'name' in tool && typeof tool.name === 'string') return { serverId: arg.serverId, tool: tool.name };
+  return undefined;
 }

@@ -9,6 +9,7 @@ import { DEFAULT_RULES } from '../../core/policy/defaults';
 import { parseRules } from '../../core/policy/parseRules';
 import type { Policy, Rule } from '../../core/policy/types';
 import { errorMessage } from '../../core/util/errors';
+import { disabledToolRules } from '../disabledTools';
 
 const WORKSPACE_FILE = '.vscode/warden.json';
 
@@ -32,7 +33,7 @@ export class PolicySource implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(reload),
       vscode.workspace.onDidGrantWorkspaceTrust(() => (this.current = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('warden.policy')) this.current = undefined;
+        if (e.affectsConfiguration('warden.policy') || e.affectsConfiguration('warden.disabledTools')) this.current = undefined;
       }),
     );
     reload();
@@ -64,7 +65,7 @@ export class PolicySource implements vscode.Disposable {
       layers: [
         { source: 'default', rules: DEFAULT_RULES },
         { source: 'user', rules: user.rules },
-        { source: 'workspace', rules: this.workspaceRules },
+        { source: 'workspace', rules: [...disabledToolRules(), ...this.workspaceRules] },
       ],
     };
   }

@@ -32,12 +32,13 @@ export function serverItem(server: ManagedServer): vscode.TreeItem {
   return item;
 }
 
-export function toolItem(serverId: string, tool: Tool, metrics: ToolSummary | undefined): vscode.TreeItem {
+export function toolItem(serverId: string, tool: Tool, metrics: ToolSummary | undefined, disabled: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(tool.name, vscode.TreeItemCollapsibleState.None);
   item.id = `tool:${serverId}:${tool.name}`;
   item.description = tool.title ?? tool.annotations?.title ?? '';
-  item.iconPath = new vscode.ThemeIcon(tool.annotations?.readOnlyHint ? 'eye' : 'tools');
-  item.contextValue = 'tool';
+  item.iconPath = new vscode.ThemeIcon(disabled ? 'circle-slash' : tool.annotations?.readOnlyHint ? 'eye' : 'tools');
+  item.contextValue = disabled ? 'tool.disabled' : 'tool.enabled';
+  if (disabled) item.description = 'disabled';
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(tool.description ?? 'No description.');
   const hints = [

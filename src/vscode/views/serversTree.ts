@@ -9,6 +9,7 @@ import type { ToolMetrics } from '../../core/metrics/toolMetrics';
 import type { Approval, Approvals } from '../../core/policy/approvals';
 import type { Tool } from '../../core/protocol/types';
 import { assertNever } from '../../core/util/assertNever';
+import { disabledTools } from '../disabledTools';
 import { approvalItem, approvalsGroupItem, serverItem, toolItem } from './serverItems';
 
 export type TreeNode =
@@ -28,7 +29,14 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     private readonly approvals: Approvals,
   ) {
     const refresh = (): void => this.changeEmitter.fire(undefined);
-    this.subscriptions = [registry.onDidChange(refresh), metrics.onDidRecord(refresh), approvals.onDidChange(refresh)];
+    this.subscriptions = [
+      registry.onDidChange(refresh),
+      metrics.onDidRecord(refresh),
+      approvals.onDidChange(refresh),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('warden.disabledTools')) refresh();
+      }),
+    ];
   }
 
   getChildren(node?: TreeNode): TreeNode[] {
@@ -58,7 +66,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         return server ? serverItem(server) : new vscode.TreeItem(node.serverId);
       }
       case 'tool':
-        return toolItem(node.serverId, node.tool, this.metrics.summary(node.serverId, node.tool.name));
+        return toolItem(node.serverId, node.tool, this.metrics.summary(node.serverId, node.tool.name), disabledTools().has(`${node.serverId}.${node.tool.name}`));
       case 'approvals':
         return approvalsGroupItem(this.approvals.list().length);
       case 'approval':

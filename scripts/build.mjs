@@ -5,7 +5,7 @@
 // build never pulls files out from under a test run that is reading them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -28,6 +28,7 @@ const common = {
 export const entries = [
   { in: 'src/vscode/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'src/servers/fs/main.ts', out: 'dist/servers/fs.js', external: [] },
+  { in: 'src/servers/sqlite/main.ts', out: 'dist/servers/sqlite.js', external: [] },
   { in: 'src/servers/http/main.ts', out: 'dist/servers/http.js', external: [] },
 ];
 
@@ -35,6 +36,9 @@ if (clean) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 await Promise.all(
   entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external })),
 );
+// sql.js's JavaScript is bundled; its WebAssembly module is loaded at run time from beside the bundle.
+mkdirSync(path.join(root, 'dist/servers'), { recursive: true });
+copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(root, 'dist/servers/sql-wasm.wasm'));
 
 if (!bundlesOnly) {
   if (clean) rmSync(path.join(root, 'out'), { recursive: true, force: true });

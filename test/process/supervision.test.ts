@@ -115,7 +115,8 @@ describe('servers that cannot run', () => {
     assert.match(state.kind === 'error' ? state.message : '', /speaks MCP 2023-01-01; Warden speaks 2025-11-25/);
     const call = failed(await router.call({ caller: 'palette', server: 'fx', tool: 'echo', args: { text: 'x' } }));
     assert.equal(call.error.code, 'SERVER_NOT_RUNNING');
-    assert.match(call.error.message, /is not running/);
+    assert.match(call.error.message, /Server "fx"/);
+    await assert.rejects(server.callTool('echo', { text: 'x' }, { timeoutMs: 1000 }), /Server "fx" is not running \(Error: .*speaks MCP 2023-01-01/);
     await registry.dispose();
     await audit.dispose();
   });

@@ -1,18 +1,31 @@
 /**
- * Supervises one hosted server: launches it, runs the handshake, keeps its tool list, restarts it
- * after a crash as the restart policy says, and routes tool calls to the live session. Start and
- * stop are idempotent, and a stale launch can never overwrite a newer state: every launch carries
- * a generation number that `stop()` and `restart()` advance.
+ * Supervises one hosted server: launches it, runs the handshake, keeps its tool list and their
+ * approval state, watches its health, restarts it after a crash as the restart policy says, and
+ * routes tool calls to the live session through `ServerCalls` (approval, circuit breaker,
+ * concurrency limit, retries). Start and stop are idempotent, and a stale launch can never
+ * overwrite a newer state: every launch carries a generation number that `stop()` and `restart()`
+ * advance. The constructor starts nothing.
  */
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
-import { McpClient, type CallOptions } from '../client/mcpClient';
+import { McpClient, type ClientCounts } from '../client/mcpClient';
 import type { CallToolResult, Implementation, JsonObject, Tool } from '../protocol/types';
 import { describeExit, type McpTransport, type TransportExit } from '../transport/transport';
+import { systemClock, type Clock } from '../util/clock';
+import { DisposableStore, type Disposable } from '../util/disposable';
 import { WardenError, errorMessage } from '../util/errors';
-import { DisposableStore } from '../util/disposable';
+import type { CircuitState } from './circuitBreaker';
+import type { LimiterCounts } from './concurrencyLimiter';
+import { HealthMonitor } from './healthMonitor';
 import type { RestartPolicy } from './restartPolicy';
+import { ServerCalls, type LiveSession, type ToolCallOptions } from './serverCalls';
 import type { ServerDefinition } from './serverDefinition';
-import { describeState, type ServerState } from './serverState';
+import { describeState, sameState, type ServerState } from './serverState';
+import { supervisionOptions, type SupervisionOptions, type SupervisionOverrides } from './supervisionOptions';
+import { MemoryToolApprovalStore, type ToolApproval, type ToolApprovalPolicy } from './toolApproval';
+import { ToolApprovals } from './toolApprovals';
+import { whenReady } from './whenReady';
+
+export type { ToolCallOptions } from './serverCalls';
 
 export interface ServerTimeouts {
   readonly initializeMs: number;
@@ -25,28 +38,85 @@ export interface ManagedServerDeps {
   readonly restartPolicy: RestartPolicy;
   readonly timeouts: ServerTimeouts;
   readonly log: (line: string) => void;
+  /** The time of crashes, when no `clock` is given (kept for older callers). */
   readonly now?: () => number;
+  /** Time and timers for restarts, timeouts, idle checks and the circuit breaker. */
+  readonly clock?: Clock;
+  /** A number in [0, 1) for retry jitter; injectable so tests are deterministic. */
+  readonly random?: () => number;
+  readonly supervision?: SupervisionOverrides;
+  /** Where approved tool definitions live, and how new tools are treated. Default: in memory, trust on first use. */
+  readonly toolApproval?: ToolApprovalPolicy;
+}
+
+/** Counts for leak checks and diagnostics. */
+export interface ServerCounts {
+  readonly calls: LimiterCounts;
+  readonly session?: ClientCounts;
 }
 
 export class ManagedServer {
   private stateValue: ServerState = { kind: 'stopped' };
   private readonly stateEmitter = new Emitter<ServerState>();
   private readonly toolsEmitter = new Emitter<readonly Tool[]>();
-  private client: McpClient | undefined;
+  private readonly clock: Clock;
+  private readonly options: SupervisionOptions;
+  private readonly calls: ServerCalls;
+  private readonly approvals: ToolApprovals;
+  private live: LiveSession | undefined;
   private session = new DisposableStore();
   private generation = 0;
   private crashes: number[] = [];
-  private restartTimer: NodeJS.Timeout | undefined;
+  private restartTimer: Disposable | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  private stopTargets: { close(): Promise<void> }[] = [];
+  /** The transport of a launch still in its handshake. */
+  private launching: McpTransport | undefined;
 
   readonly onDidChangeState: Event<ServerState> = this.stateEmitter.event;
   readonly onDidChangeTools: Event<readonly Tool[]> = this.toolsEmitter.event;
+  /** The circuit breaker moved between closed, open and half-open. */
+  readonly onDidChangeCircuit: Event<CircuitState>;
+  /** A tool's approval changed (a new list, a changed definition, a person's approval). */
+  readonly onDidChangeToolApprovals: Event<ReadonlyMap<string, ToolApproval>>;
 
   constructor(
     private definitionValue: ServerDefinition,
     private readonly deps: ManagedServerDeps,
-  ) {}
+  ) {
+    const now = deps.now;
+    this.clock = deps.clock ?? (now ? { now, setTimer: systemClock.setTimer } : systemClock);
+    this.options = supervisionOptions(deps.supervision);
+    const server = this;
+    this.calls = new ServerCalls(
+      {
+        get label() {
+          return server.definitionValue.label;
+        },
+        get annotationsTrusted() {
+          return server.definitionValue.builtin;
+        },
+        tool: (name) => this.tools.find((t) => t.name === name),
+        toolNames: () => this.tools.map((t) => t.name),
+        heldBack: (name) => this.approvals.heldBack(name),
+        whenRunning: (signal) => this.whenRunning(signal),
+      },
+      this.options,
+      this.clock,
+      deps.random ?? Math.random,
+      deps.log,
+    );
+    this.approvals = new ToolApprovals({
+      serverId: definitionValue.id,
+      label: () => this.definitionValue.label,
+      implicit: () => this.definitionValue.approveToolsImplicitly ?? this.definitionValue.builtin,
+      policy: deps.toolApproval ?? { store: new MemoryToolApprovalStore(), newTools: 'first-use' },
+      log: deps.log,
+    });
+    this.onDidChangeCircuit = this.calls.breaker.onDidChange;
+    this.onDidChangeToolApprovals = this.approvals.onDidChange;
+  }
 
   get id(): string {
     return this.definitionValue.id;
@@ -62,6 +132,26 @@ export class ManagedServer {
 
   get tools(): readonly Tool[] {
     return this.stateValue.kind === 'running' ? this.stateValue.tools : [];
+  }
+
+  /** The circuit breaker: closed (calls flow), open (calls refused) or half-open (one trial call). */
+  get circuit(): CircuitState {
+    return this.calls.breaker.state;
+  }
+
+  /** Per tool of the last list: approved, new or changed, with what was found and what changed. */
+  get toolApprovals(): ReadonlyMap<string, ToolApproval> {
+    return this.approvals.all;
+  }
+
+  get counts(): ServerCounts {
+    const session = this.live?.client.counts;
+    return { calls: this.calls.limiter.counts, ...(session && { session }) };
+  }
+
+  /** Approves a tool's current definition; `hash` is the one the person reviewed. */
+  approveTool(name: string, hash: string): Promise<void> {
+    return this.approvals.approve(name, hash);
   }
 
   /** Starts the server unless it is already starting or running. Resolves once it runs or fails. */
@@ -86,30 +176,38 @@ export class ManagedServer {
   /** Stops the server; a second call while stopping joins the first and forces the process down. */
   stop(): Promise<void> {
     if (this.stopping) {
-      void this.client?.close();
+      // The transport contract: a second close while one is in flight forces the peer down.
+      for (const target of this.stopTargets) void target.close();
       return this.stopping;
     }
     if (this.stateValue.kind === 'stopped') return Promise.resolve();
     this.generation++;
     this.clearRestartTimer();
-    const client = this.client;
+    const targets: { close(): Promise<void> }[] = [];
+    if (this.live) targets.push(this.live.client);
+    // A launch still in its handshake is stopped too, so no process outlives a stop.
+    if (this.launching) targets.push(this.launching);
+    this.stopTargets = targets;
     this.detachSession();
     this.setState({ kind: 'stopping' });
-    this.stopping = (client ? client.close() : Promise.resolve())
+    this.stopping = Promise.all(targets.map((target) => target.close()))
+      .then(() => undefined)
       .catch((error: unknown) => this.deps.log(`Stopping failed: ${errorMessage(error)}`))
       .finally(() => {
         this.stopping = undefined;
+        this.stopTargets = [];
         this.starting = undefined;
         this.setState({ kind: 'stopped' });
       });
     return this.stopping;
   }
 
-  /** Stops, forgets recent crashes, and starts again. */
+  /** Stops, forgets recent crashes and failures, and starts again. */
   async restart(): Promise<void> {
     this.deps.log('Restart requested.');
     await this.stop();
     this.crashes = [];
+    this.calls.breaker.reset();
     await this.launch(1);
   }
 
@@ -119,51 +217,32 @@ export class ManagedServer {
     if (launchChanged && this.stateValue.kind !== 'stopped') await this.restart();
   }
 
-  async callTool(name: string, args: JsonObject, options: CallOptions): Promise<CallToolResult> {
-    const client = await this.whenRunning(options);
-    if (!this.tools.some((t) => t.name === name)) {
-      const names = this.tools.map((t) => t.name).join(', ') || 'none';
-      throw new WardenError('TOOL_NOT_FOUND', `Server "${this.definitionValue.label}" has no tool "${name}". Its tools: ${names}.`);
-    }
-    return client.callTool(name, args, options);
+  /**
+   * Calls a tool. Fails with TOOL_CHANGED or TOOL_NOT_APPROVED while its definition awaits
+   * approval, CIRCUIT_OPEN while the server is held back, QUEUE_FULL when too many calls wait,
+   * TIMEOUT when `timeoutMs` (reset by progress) is up, CANCELLED when `signal` aborts.
+   */
+  callTool(name: string, args: JsonObject, options: ToolCallOptions): Promise<CallToolResult> {
+    return this.calls.call(name, args, options);
   }
 
   async dispose(): Promise<void> {
     await this.stop();
+    this.calls.dispose();
+    this.approvals.dispose();
     this.stateEmitter.dispose();
     this.toolsEmitter.dispose();
   }
 
-  /** Waits through a start or a pending restart, within the call's own timeout. */
-  private whenRunning(options: CallOptions): Promise<McpClient> {
-    const now = (): McpClient | WardenError | undefined => {
+  /** Waits through a start or a pending restart, until `signal` aborts. */
+  private whenRunning(signal: AbortSignal): Promise<LiveSession> {
+    return whenReady<LiveSession>(this.onDidChangeState, signal, () => {
       const state = this.stateValue;
-      if (state.kind === 'running' && this.client) return this.client;
-      if (state.kind === 'starting' || state.kind === 'restarting') return undefined;
+      const live = this.live;
+      if (state.kind === 'running' && live) return { ready: live };
+      if (state.kind === 'starting' || state.kind === 'restarting') return { wait: true };
       const hint = 'Start it with "Warden: Restart Server".';
-      return new WardenError('SERVER_NOT_RUNNING', `Server "${this.definitionValue.label}" is not running (${describeState(state)}). ${hint}`);
-    };
-    const immediate = now();
-    if (immediate instanceof McpClient) return Promise.resolve(immediate);
-    if (immediate instanceof WardenError) return Promise.reject(immediate);
-    return new Promise<McpClient>((resolve, reject) => {
-      const done = (outcome: () => void): void => {
-        clearTimeout(timer);
-        subscription.dispose();
-        options.signal?.removeEventListener('abort', onAbort);
-        outcome();
-      };
-      const timer = setTimeout(
-        () => done(() => reject(new WardenError('TIMEOUT', `Server "${this.definitionValue.label}" did not become ready within ${options.timeoutMs} ms.`))),
-        options.timeoutMs,
-      );
-      const onAbort = (): void => done(() => reject(new WardenError('CANCELLED', 'The call was cancelled while the server was starting.')));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const subscription = this.onDidChangeState(() => {
-        const next = now();
-        if (next instanceof McpClient) done(() => resolve(next));
-        else if (next instanceof WardenError) done(() => reject(next));
-      });
+      return { failed: new WardenError('SERVER_NOT_RUNNING', `Server "${this.definitionValue.label}" is not running (${describeState(state)}). ${hint}`) };
     });
   }
 
@@ -181,18 +260,22 @@ export class ManagedServer {
     const definition = this.definitionValue;
     this.deps.log(`Starting: ${[definition.command, ...definition.args].map(quoteArg).join(' ')}`);
     let client: McpClient | undefined;
+    let transport: McpTransport | undefined;
     try {
-      const transport = this.deps.createTransport(definition);
+      transport = this.deps.createTransport(definition);
+      this.launching = transport;
       client = await McpClient.connect(transport, {
         clientInfo: this.deps.clientInfo,
         log: this.deps.log,
         initializeTimeoutMs: this.deps.timeouts.initializeMs,
+        clock: this.clock,
       });
       const tools = await client.listTools({ timeoutMs: this.deps.timeouts.listToolsMs });
       if (generation !== this.generation) {
         await client.close();
         return;
       }
+      this.approvals.update(tools);
       this.attachSession(client, generation);
       const info = client.info;
       this.deps.log(`Running ${info.serverInfo.name} ${info.serverInfo.version} (MCP ${info.protocolVersion}) with ${tools.length} tools.`);
@@ -208,54 +291,78 @@ export class ManagedServer {
         return;
       }
       this.onCrash(`start failed: ${message}`, attempt);
+    } finally {
+      if (this.launching === transport) this.launching = undefined;
     }
   }
 
   private attachSession(client: McpClient, generation: number): void {
-    this.client = client;
+    const health = new HealthMonitor(
+      client,
+      this.options,
+      this.clock,
+      (reason) => this.onUnresponsive(client, reason, generation),
+      this.deps.log,
+    );
+    this.live = { client, health };
     this.session = new DisposableStore();
-    this.session.add(client.onDidClose((exit) => this.onSessionClosed(exit, generation)));
+    this.session.add(health);
+    this.session.add(client.onDidClose((exit) => this.onSessionClosed(client, exit, generation)));
     this.session.add(client.onDidChangeTools(() => void this.refreshTools(generation)));
+    health.start();
   }
 
   private detachSession(): void {
     this.session.dispose();
-    this.client = undefined;
+    this.live = undefined;
   }
 
-  private onSessionClosed(exit: TransportExit, generation: number): void {
+  private onUnresponsive(client: McpClient, reason: string, generation: number): void {
+    if (generation !== this.generation) return;
+    client.terminate({ code: 'SERVER_CRASHED', reason }).catch((error: unknown) => this.deps.log(`Could not stop the server: ${errorMessage(error)}`));
+  }
+
+  private onSessionClosed(client: McpClient, exit: TransportExit, generation: number): void {
     if (generation !== this.generation) return;
     this.detachSession();
-    this.deps.log(`The server ${describeExit(exit)}.`);
-    this.onCrash(`the server ${describeExit(exit)}`, 1);
+    const terminated = client.terminated;
+    const reason = terminated ? `Warden stopped it: ${terminated.reason}` : `the server ${describeExit(exit)}`;
+    this.deps.log(terminated ? `The server ${describeExit(exit)} after Warden stopped it.` : `The server ${describeExit(exit)}.`);
+    this.onCrash(reason, 1);
   }
 
   private onCrash(reason: string, attempt: number): void {
-    const now = (this.deps.now ?? Date.now)();
+    const now = this.clock.now();
     this.crashes = [...this.crashes.filter((t) => now - t < this.deps.restartPolicy.windowMs), now];
     const decision = this.deps.restartPolicy.decide(this.crashes);
     if (decision.action === 'give-up') {
       this.deps.log(`Giving up: ${decision.message}`);
-      this.setState({ kind: 'error', message: `${reason}; ${decision.message}` });
+      this.setState({ kind: 'error', message: `${reason.replace(/\.$/, '')}; ${decision.message}` });
       return;
     }
     this.deps.log(`Restarting in ${decision.delayMs} ms (${decision.message}).`);
     const generation = this.generation;
     this.setState({ kind: 'restarting', reason, delayMs: decision.delayMs, attempt: attempt + 1 });
-    this.restartTimer = setTimeout(() => {
+    this.restartTimer = this.clock.setTimer(decision.delayMs, () => {
       this.restartTimer = undefined;
       if (generation === this.generation && this.stateValue.kind === 'restarting') void this.launch(attempt + 1);
-    }, decision.delayMs);
+    });
   }
 
   private async refreshTools(generation: number): Promise<void> {
-    const client = this.client;
+    const client = this.live?.client;
     if (!client || generation !== this.generation) return;
     try {
       const tools = await client.listTools({ timeoutMs: this.deps.timeouts.listToolsMs });
       if (generation !== this.generation || this.stateValue.kind !== 'running') return;
+      this.approvals.update(tools);
+      const next: ServerState = { ...this.stateValue, tools };
+      if (sameState(this.stateValue, next)) {
+        this.deps.log(`The server said its tool list changed; it is the same ${tools.length} tools.`);
+        return;
+      }
       this.deps.log(`Tool list changed: ${tools.length} tools.`);
-      this.setState({ ...this.stateValue, tools });
+      this.setState(next);
       this.toolsEmitter.fire(tools);
     } catch (error) {
       this.deps.log(`Could not reload the tool list: ${errorMessage(error)}`);
@@ -263,13 +370,12 @@ export class ManagedServer {
   }
 
   private clearRestartTimer(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer?.dispose();
     this.restartTimer = undefined;
   }
 
   private setState(next: ServerState): void {
-    const previous = this.stateValue;
-    if (previous === next) return;
+    if (sameState(this.stateValue, next)) return;
     this.stateValue = next;
     this.stateEmitter.fire(next);
   }

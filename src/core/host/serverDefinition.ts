@@ -10,12 +10,20 @@ export interface ServerDefinition {
   readonly env?: Readonly<Record<string, string>>;
   /** Shipped with Warden; its tool annotations are trusted. */
   readonly builtin: boolean;
+  /**
+   * Its tools need no approval (unless they hold hidden characters): a changed definition is not
+   * held back. Default: `builtin`.
+   */
+  readonly approveToolsImplicitly?: boolean;
+  /** The longest message accepted from it, in bytes; a longer one stops the server. Default 16 MiB. */
+  readonly maxMessageBytes?: number;
 }
 
 export function sameLaunch(a: ServerDefinition, b: ServerDefinition): boolean {
   return (
     a.command === b.command &&
     a.cwd === b.cwd &&
+    a.maxMessageBytes === b.maxMessageBytes &&
     a.args.length === b.args.length &&
     a.args.every((arg, i) => arg === b.args[i]) &&
     JSON.stringify(sortedEntries(a.env)) === JSON.stringify(sortedEntries(b.env))

@@ -12,7 +12,10 @@ export class ServerRegistry {
   private readonly servers = new Map<string, { server: ManagedServer; subscriptions: DisposableStore }>();
   private readonly changeEmitter = new Emitter<ManagedServer | undefined>();
 
-  /** Fires with the server whose state or tools changed, or undefined when the set changed. */
+  /**
+   * Fires with the server whose state, tools, circuit breaker or tool approvals changed, or
+   * undefined when the set changed.
+   */
   readonly onDidChange: Event<ManagedServer | undefined> = this.changeEmitter.event;
 
   constructor(private readonly depsFor: (definition: ServerDefinition) => ManagedServerDeps) {}
@@ -53,6 +56,8 @@ export class ServerRegistry {
       const subscriptions = new DisposableStore();
       subscriptions.add(server.onDidChangeState(() => this.changeEmitter.fire(server)));
       subscriptions.add(server.onDidChangeTools(() => this.changeEmitter.fire(server)));
+      subscriptions.add(server.onDidChangeCircuit(() => this.changeEmitter.fire(server)));
+      subscriptions.add(server.onDidChangeToolApprovals(() => this.changeEmitter.fire(server)));
       this.servers.set(definition.id, { server, subscriptions });
       work.push(server.start());
     }
@@ -62,7 +67,7 @@ export class ServerRegistry {
     if (failures.length > 0) throw new AggregateError(failures.map((f) => f.reason), failures.map((f) => errorMessage(f.reason)).join('; '));
   }
 
-  /** Stops every server; resolves when all processes are gone. */
+  /** Stops every server; resolves when all processes are gone (each stop escalates to SIGKILL). */
   async dispose(): Promise<void> {
     const entries = [...this.servers.values()];
     this.servers.clear();

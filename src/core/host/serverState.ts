@@ -1,5 +1,6 @@
 import type { Tool } from '../protocol/types';
 import type { SessionInfo } from '../client/mcpClient';
+import { canonicalJson } from '../util/canonicalJson';
 
 /** Where a hosted server is in its life. Every transition fires `onDidChangeState` exactly once. */
 export type ServerState =
@@ -11,6 +12,11 @@ export type ServerState =
   | { readonly kind: 'stopping' };
 
 export type ServerStateKind = ServerState['kind'];
+
+/** True when `b` says nothing new over `a`: setting it is not a transition and fires no event. */
+export function sameState(a: ServerState, b: ServerState): boolean {
+  return a === b || (a.kind === b.kind && canonicalJson(a) === canonicalJson(b));
+}
 
 export function describeState(state: ServerState): string {
   switch (state.kind) {

@@ -25,6 +25,14 @@ export interface NoiseEvent {
   line: string;
 }
 
+/** Reported through `onError` when a line over the cap was discarded: a message was lost. */
+export class MessageTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`A message exceeded the ${limitBytes}-byte limit and was discarded.`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 const NOISE_PREVIEW_CHARS = 200;
@@ -136,9 +144,7 @@ export class NdjsonMessageReader extends AbstractMessageReader {
   }
 
   private reportOversize(): void {
-    this.fireError(
-      new Error(`A message exceeded the ${this.maxMessageBytes}-byte limit and was discarded.`),
-    );
+    this.fireError(new MessageTooLargeError(this.maxMessageBytes));
   }
 
   private handleLine(raw: Buffer): void {

@@ -1,12 +1,16 @@
 /**
  * A tool server as a child process speaking MCP over its stdin and stdout. Spawned with an argv
- * array and `shell: false`; stderr is split into lines for the log. Stopping escalates: end stdin,
- * then SIGTERM, then SIGKILL, each after a grace period, and a second `close()` kills at once.
+ * array and `shell: false`; stderr is split into lines for the log, each cut at a readable length,
+ * and what the process writes (stderr and non-JSON stdout) is rate-limited. Stopping escalates:
+ * end stdin, then SIGTERM, then SIGKILL, each after a grace period, and a second `close()` kills at
+ * once.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Emitter } from 'vscode-jsonrpc/node';
 import { NdjsonMessageReader } from './ndjsonReader';
 import { NdjsonMessageWriter } from './ndjsonWriter';
+import type { Clock } from '../util/clock';
+import { LineRateLimiter } from './lineRateLimiter';
 import type { McpTransport, TransportExit } from './transport';
 
 export interface StdioProcessOptions {
@@ -17,10 +21,15 @@ export interface StdioProcessOptions {
   readonly maxMessageBytes?: number;
   /** Grace after closing stdin before SIGTERM, and after SIGTERM before SIGKILL. */
   readonly graceMs?: { afterStdinEnd: number; afterTerm: number };
+  /** Most lines of process output (stderr, non-JSON stdout) logged per second; the rest are counted. */
+  readonly outputLinesPerSecond?: number;
+  /** For the output rate limit. */
+  readonly clock?: Clock;
 }
 
 const DEFAULT_GRACE = { afterStdinEnd: 1500, afterTerm: 1500 };
-const MAX_STDERR_LINE = 4000;
+export const DEFAULT_OUTPUT_LINES_PER_SECOND = 200;
+export const MAX_STDERR_LINE = 4000;
 
 export class StdioProcessTransport implements McpTransport {
   readonly reader: NdjsonMessageReader;
@@ -32,11 +41,18 @@ export class StdioProcessTransport implements McpTransport {
   private readonly exited: Promise<TransportExit>;
   private closing: Promise<void> | undefined;
   private stderrPartial = '';
+  /** The rest of an over-long stderr line is being skipped, up to its newline. */
+  private stderrSkipping = false;
+  private readonly output: LineRateLimiter;
 
   readonly onDidExit = this.exitEmitter.event;
   readonly onDidLog = this.logEmitter.event;
 
   constructor(private readonly options: StdioProcessOptions) {
+    this.output = new LineRateLimiter((line) => this.logEmitter.fire(line), {
+      linesPerSecond: options.outputLinesPerSecond ?? DEFAULT_OUTPUT_LINES_PER_SECOND,
+      ...(options.clock && { clock: options.clock }),
+    });
     this.child = spawn(options.command, [...options.args], {
       cwd: options.cwd,
       env: { ...options.env },
@@ -46,7 +62,7 @@ export class StdioProcessTransport implements McpTransport {
     });
     this.reader = new NdjsonMessageReader(this.child.stdout, { maxMessageBytes: options.maxMessageBytes });
     this.writer = new NdjsonMessageWriter(this.child.stdin);
-    this.reader.onNoise(({ line }) => this.logEmitter.fire(`[stdout, not JSON] ${line}`));
+    this.reader.onNoise(({ line }) => this.output.push(`[stdout, not JSON] ${line}`));
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => this.onStderr(chunk));
     // A server that exits while we write gets EPIPE on stdin; the exit event reports it.
@@ -100,28 +116,40 @@ export class StdioProcessTransport implements McpTransport {
   }
 
   private onStderr(chunk: string): void {
-    const text = this.stderrPartial + chunk;
-    const lines = text.split(/\r?\n/);
+    let text = chunk;
+    if (this.stderrSkipping) {
+      const newline = text.indexOf('\n');
+      if (newline === -1) return;
+      this.stderrSkipping = false;
+      text = text.slice(newline + 1);
+    }
+    const lines = (this.stderrPartial + text).split(/\r?\n/);
     this.stderrPartial = lines.pop() ?? '';
     if (this.stderrPartial.length > MAX_STDERR_LINE) {
       lines.push(this.stderrPartial);
       this.stderrPartial = '';
+      this.stderrSkipping = true;
     }
     for (const line of lines) {
-      if (line.length > 0) this.logEmitter.fire(line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}…` : line);
+      if (line.length > 0) this.output.push(cutLine(line));
     }
   }
 
   private finish(exit: TransportExit, resolve: (exit: TransportExit) => void): void {
     if (this.exit) return;
-    if (this.stderrPartial.length > 0) this.logEmitter.fire(this.stderrPartial);
+    if (this.stderrPartial.length > 0) this.output.push(cutLine(this.stderrPartial));
     this.stderrPartial = '';
+    this.output.dispose();
     this.exit = exit;
     resolve(exit);
     this.exitEmitter.fire(exit);
     this.exitEmitter.dispose();
     this.logEmitter.dispose();
   }
+}
+
+function cutLine(line: string): string {
+  return line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}… [line cut at ${MAX_STDERR_LINE} characters]` : line;
 }
 
 function spawnErrorMessage(command: string, error: NodeJS.ErrnoException): string {

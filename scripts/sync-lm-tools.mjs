@@ -11,11 +11,21 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { LANGUAGE_MODEL_TOOL_BINDINGS } = require(path.join(root, 'out/src/vscode/lm/toolBindings.js'));
 const { fsToolDeclarations } = require(path.join(root, 'out/src/servers/fs/toolDeclarations.js'));
+const { sqliteToolDeclarations } = require(path.join(root, 'out/src/servers/sqlite/toolDeclarations.js'));
+const { httpToolDeclarations } = require(path.join(root, 'out/src/servers/http/toolDeclarations.js'));
 
-const declarations = { fs: fsToolDeclarations() };
+const declarations = { fs: fsToolDeclarations(), sqlite: sqliteToolDeclarations(), http: httpToolDeclarations() };
 const presentation = {
   warden_fs_read_text: { referenceName: 'wardenReadText', icon: '$(file-text)', tags: ['files', 'read-only'] },
   warden_fs_list_dir: { referenceName: 'wardenListDir', icon: '$(folder-opened)', tags: ['files', 'read-only'] },
+  warden_fs_stat: { referenceName: 'wardenStat', icon: '$(info)', tags: ['files', 'read-only'] },
+  warden_fs_find: { referenceName: 'wardenFind', icon: '$(search)', tags: ['files', 'read-only'] },
+  warden_fs_search: { referenceName: 'wardenSearch', icon: '$(search-fuzzy)', tags: ['files', 'read-only'] },
+  warden_sqlite_list_databases: { referenceName: 'wardenSqlListDatabases', icon: '$(database)', tags: ['sqlite', 'database', 'read-only'] },
+  warden_sqlite_list_tables: { referenceName: 'wardenSqlListTables', icon: '$(list-flat)', tags: ['sqlite', 'database', 'read-only'] },
+  warden_sqlite_describe_table: { referenceName: 'wardenSqlDescribeTable', icon: '$(symbol-structure)', tags: ['sqlite', 'database', 'read-only'] },
+  warden_sqlite_query: { referenceName: 'wardenSqlQuery', icon: '$(database)', tags: ['sqlite', 'database', 'read-only'] },
+  warden_http_fetch: { referenceName: 'wardenFetch', icon: '$(globe)', tags: ['web', 'read-only'] },
 };
 
 const contributions = LANGUAGE_MODEL_TOOL_BINDINGS.map((binding) => {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { workbenchUrl } from './workbench.mjs';
 
 const QUICK_INPUT = '.quick-input-widget';
-const STATUS_ITEM = '.statusbar-item:has-text("Warden 1/1")';
+// Every hosted server running: "Warden 3/3".
+const STATUS_ITEM = { selector: '.statusbar-item', hasText: /Warden (\d+)\/\1\b/ };
 
 /** Resolves with the screenshots' paths; rejects with a message naming the step that failed. */
 export async function runToolFromPalette({ newPage, origin, folder, extensionDevelopmentPath, dir, deadlineMs }) {
@@ -22,8 +23,8 @@ export async function runToolFromPalette({ newPage, origin, folder, extensionDev
   try {
     mkdirSync(dir, { recursive: true });
     await page.goto(workbenchUrl(origin, { folder, extensionDevelopmentPath }));
-    const status = page.locator(STATUS_ITEM).first();
-    await step('Waiting for the status bar to show "Warden 1/1"', () => status.waitFor({ timeout: deadlineMs }));
+    const status = page.locator(STATUS_ITEM.selector, { hasText: STATUS_ITEM.hasText }).first();
+    await step('Waiting for the status bar to show every server running ("Warden N/N")', () => status.waitFor({ timeout: deadlineMs }));
     await page.locator('.part.statusbar').screenshot({ path: shot('status-bar.png') });
 
     const input = page.locator(`${QUICK_INPUT} input`).first();

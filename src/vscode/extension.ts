@@ -16,7 +16,7 @@ import { allowListedEnvironment } from '../core/transport/environment';
 import { StdioProcessTransport } from '../core/transport/stdioProcess';
 import { errorMessage } from '../core/util/errors';
 import type { WardenApi } from './api';
-import { builtinServerDefinitions } from './builtinServers';
+import { builtinServerDefinitions } from './builtin/builtinServers';
 import { ResultDocuments } from './commands/resultDocuments';
 import { registerPolicyCommands } from './commands/policyCommands';
 import { registerPolicyFileCommands } from './commands/policyFiles';
@@ -94,12 +94,19 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     ...registerLanguageModelTools(router),
   );
 
+  // One reconciliation at a time, in the order asked: folders, trust and settings can change together.
+  let reconciling = Promise.resolve();
   const reconcile = (): void => {
-    const definitions = vscode.workspace.isTrusted
-      ? builtinServerDefinitions(context, readSettings(), vscode.workspace.workspaceFolders ?? [])
-      : [];
-    registry.reconcile(definitions).catch((error: unknown) => {
-      void vscode.window.showErrorMessage(`Warden could not start its servers: ${errorMessage(error)}`);
+    reconciling = reconciling.then(async () => {
+      try {
+        const definitions = vscode.workspace.isTrusted
+          ? await builtinServerDefinitions(context, readSettings(), vscode.workspace.workspaceFolders ?? [])
+          : [];
+        for (const d of definitions) logs.channel(d.id, d.label).info(d.note);
+        await registry.reconcile(definitions);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Warden could not start its servers: ${errorMessage(error)}`);
+      }
     });
   };
   context.subscriptions.push(

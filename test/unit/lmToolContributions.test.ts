@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fsToolDeclarations } from '../../src/servers/fs/toolDeclarations';
+import { httpToolDeclarations } from '../../src/servers/http/toolDeclarations';
+import { sqliteToolDeclarations } from '../../src/servers/sqlite/toolDeclarations';
 import { LANGUAGE_MODEL_TOOL_BINDINGS } from '../../src/vscode/lm/toolBindings';
 
 interface Contribution {
@@ -15,7 +17,11 @@ const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../packa
   contributes: { languageModelTools: Contribution[] };
 };
 const contributions = manifest.contributes.languageModelTools;
-const declarations = { fs: fsToolDeclarations() };
+const declarations: Record<string, ReturnType<typeof fsToolDeclarations>> = {
+  fs: fsToolDeclarations(),
+  sqlite: sqliteToolDeclarations(),
+  http: httpToolDeclarations(),
+};
 const hint = 'run `npm run build && npm run sync:lm-tools`';
 
 describe('package.json language-model tools', () => {
@@ -26,7 +32,7 @@ describe('package.json language-model tools', () => {
   for (const binding of LANGUAGE_MODEL_TOOL_BINDINGS) {
     it(`declares ${binding.name} with exactly the schema and description of ${binding.server}.${binding.tool}`, () => {
       const contribution = contributions.find((c) => c.name === binding.name);
-      const tool = declarations.fs.find((t) => t.name === binding.tool);
+      const tool = declarations[binding.server]?.find((t) => t.name === binding.tool);
       assert.ok(contribution && tool);
       assert.deepEqual(contribution.inputSchema, tool.inputSchema, `schemas differ: ${hint}`);
       assert.equal(contribution.modelDescription, tool.description, `descriptions differ: ${hint}`);

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import * as vscode from 'vscode';
 import type { WardenApi } from '../../../src/vscode/api';
+import { answerQuickPick } from './quickPick';
 import { serverState, textOf, warden } from './wardenApi';
 
 const none = new vscode.CancellationTokenSource().token;
@@ -26,23 +27,6 @@ function nextConfirmation(api: WardenApi): Promise<{ server: string; tool: strin
       resolve(asked);
     });
   });
-}
-
-/**
- * Answers Warden's quick pick the way a person does, with workbench commands. The pick opens in
- * the workbench a moment after the extension host asks for it, and a command sent before then
- * does nothing, so the answer is repeated until the call settles (at most 50 times).
- */
-async function answer(call: Promise<unknown>, command: string): Promise<void> {
-  let settled = false;
-  void call.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (let attempt = 0; attempt < 50 && !settled; attempt++) {
-    await vscode.commands.executeCommand(command);
-    await Promise.race([call.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 100))]);
-  }
 }
 
 describe('the policy gate in VS Code', () => {
@@ -82,7 +66,7 @@ describe('the policy gate in VS Code', () => {
     const asked = nextConfirmation(api);
     const call = invoke('warden_fs_list_dir', { path: 'docs' });
     assert.deepStrictEqual(await asked, { server: 'fs', tool: 'list_dir' });
-    await answer(call, 'workbench.action.acceptSelectedQuickOpenItem');
+    await answerQuickPick(call, 'workbench.action.acceptSelectedQuickOpenItem');
     assert.match(textOf(await call), /guide\.md/);
   });
 
@@ -91,7 +75,7 @@ describe('the policy gate in VS Code', () => {
     const asked = nextConfirmation(api);
     const call = invoke('warden_fs_list_dir', { path: 'docs' });
     await asked;
-    await answer(call, 'workbench.action.closeQuickOpen');
+    await answerQuickPick(call, 'workbench.action.closeQuickOpen');
     await assert.rejects(call, /was not confirmed/);
     assert.strictEqual(lastAudit(api).errorCode, 'CONFIRMATION_DECLINED');
   });

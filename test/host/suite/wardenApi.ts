@@ -14,6 +14,7 @@ export async function warden(): Promise<WardenApi> {
 /** Resolves with the server's state once `predicate` holds, waiting on Warden's change events. */
 export function serverState(api: WardenApi, id: string, predicate: (state: ServerState) => boolean): Promise<ServerState> {
   return new Promise((resolve) => {
+    if (!api.serverIds().includes(id)) console.log(`waiting for server "${id}"; hosted now: ${api.serverIds().join(', ') || 'none'}`);
     const check = (): boolean => {
       const state = api.serverState(id);
       if (state && predicate(state)) {

@@ -12,14 +12,14 @@ import { Approvals, type ApprovalPersistence } from '../core/policy/approvals';
 import { UsageCounters } from '../core/policy/usage';
 import { JsonlCallAudit } from '../core/router/jsonlCallAudit';
 import { ToolRouter } from '../core/router/toolRouter';
-import { allowListedEnvironment } from '../core/transport/environment';
-import { StdioProcessTransport } from '../core/transport/stdioProcess';
+import { stdioTransportFactory } from '../core/host/stdioTransportFactory';
 import { errorMessage } from '../core/util/errors';
 import type { WardenApi } from './api';
 import { builtinServerDefinitions } from './builtin/builtinServers';
 import { ResultDocuments } from './commands/resultDocuments';
 import { registerPolicyCommands } from './commands/policyCommands';
 import { registerPolicyFileCommands } from './commands/policyFiles';
+import { registerReviewTool } from './commands/reviewTool';
 import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerLanguageModelTools } from './lm/languageModelTools';
@@ -28,6 +28,7 @@ import { onDidAskToConfirm } from './policy/confirmation';
 import { PolicySource } from './policy/policySource';
 import { affectsWarden, readSettings } from './settings';
 import { createStatusBar } from './statusBar';
+import { MementoToolApprovalStore } from './toolApprovalStore';
 import { ServersTreeProvider } from './views/serversTree';
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -36,16 +37,13 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
   const logs = new ServerLogs();
   context.subscriptions.push(logs);
 
+  const createTransport = stdioTransportFactory();
+  const toolApprovalStore = new MementoToolApprovalStore(context.globalState);
   const registry = new ServerRegistry((definition) => {
     const channel = logs.channel(definition.id, definition.label);
     return {
-      createTransport: (d) =>
-        new StdioProcessTransport({
-          command: d.command,
-          args: d.args,
-          ...(d.cwd !== undefined && { cwd: d.cwd }),
-          env: { ...allowListedEnvironment(), ...d.env },
-        }),
+      createTransport,
+      toolApproval: { store: toolApprovalStore, newTools: 'first-use' },
       clientInfo: { name: 'warden', version: String(context.extension.packageJSON.version ?? '0.0.0') },
       restartPolicy: backoffRestartPolicy(),
       timeouts: { initializeMs: 20_000, listToolsMs: 20_000 },
@@ -88,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     vscode.window.createTreeView('warden.servers', { treeDataProvider: tree, showCollapseAll: true }),
     ...registerServerCommands(registry, logs),
     registerRunTool(registry, router, results),
+    registerReviewTool(registry, results),
     ...registerPolicyCommands(approvals, metrics, policy, results),
     ...registerPolicyFileCommands(),
     createStatusBar(registry),

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerRegistry } from '../host/serverRegistry';
+import { describeState } from '../host/serverState';
 import type { ToolMetrics } from '../metrics/toolMetrics';
 import type { ApprovalScope } from '../policy/approvals';
 import { decide } from '../policy/decide';
@@ -82,6 +83,19 @@ export class ToolRouter {
     }
   }
 
+  /**
+   * What the gate would decide for a tool before any arguments exist, to choose which tools to
+   * offer a model: the arguments are not checked, and rules' constraints see none.
+   */
+  previewTool(request: Pick<ToolCallRequest, 'caller' | 'server' | 'tool'>): Preview {
+    try {
+      const tool = this.findTool(request.server, request.tool);
+      return { kind: 'decided', tool, decision: this.decide({ ...request, args: {} }, tool) };
+    } catch (error) {
+      return { kind: 'unavailable', error: asWardenError(error) };
+    }
+  }
+
   async call(request: ToolCallRequest): Promise<ToolCallOutcome> {
     const now = this.deps.now ?? Date.now;
     const started = performance.now();
@@ -127,6 +141,7 @@ export class ToolRouter {
       if (!server) throw new WardenError('TOOL_NOT_FOUND', `Server "${request.server}" went away.`);
       const result = await server.callTool(request.tool, request.args, {
         timeoutMs,
+        annotationsTrusted: this.deps.annotationsTrusted(request.server),
         ...(request.signal && { signal: request.signal }),
         ...(request.onProgress && { onProgress: request.onProgress }),
       });
@@ -153,7 +168,7 @@ export class ToolRouter {
     }
     const tool = server.tools.find((t) => t.name === name);
     if (!tool) {
-      const state = server.state.kind === 'running' ? `Its tools: ${server.tools.map((t) => t.name).join(', ') || 'none'}.` : `It is ${server.state.kind}.`;
+      const state = server.state.kind === 'running' ? `Its tools: ${server.tools.map((t) => t.name).join(', ') || 'none'}.` : `${describeState(server.state)}.`;
       throw new WardenError(server.state.kind === 'running' ? 'TOOL_NOT_FOUND' : 'SERVER_NOT_RUNNING', `Server "${serverId}" has no tool "${name}" available. ${state}`);
     }
     return tool;

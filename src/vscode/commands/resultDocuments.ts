@@ -19,14 +19,20 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     return this.contents.get(uri.toString()) ?? 'This result is no longer kept. Run the tool again.';
   }
 
-  async open(name: string, content: string): Promise<vscode.TextDocument> {
-    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${name}.md` });
+  /** Keeps `content` under a `warden-result:` URI without showing it (for a diff, say). */
+  put(name: string, content: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${name}` });
     this.contents.set(uri.toString(), content);
     while (this.contents.size > MAX_KEPT) {
       const oldest = this.contents.keys().next().value;
       if (oldest === undefined) break;
       this.contents.delete(oldest);
     }
+    return uri;
+  }
+
+  async open(name: string, content: string): Promise<vscode.TextDocument> {
+    const uri = this.put(`${name}.md`, content);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: false });
     return document;

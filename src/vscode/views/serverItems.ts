@@ -2,7 +2,9 @@
  * How each node of the Servers & Tools tree looks: label, icon, description and tooltip.
  */
 import * as vscode from 'vscode';
+import { describeFindings } from '../../core/host/hiddenCharacters';
 import type { ManagedServer } from '../../core/host/managedServer';
+import type { ToolApproval } from '../../core/host/toolApproval';
 import { describeState, type ServerState } from '../../core/host/serverState';
 import type { ToolSummary } from '../../core/metrics/toolMetrics';
 import type { Approval } from '../../core/policy/approvals';
@@ -21,9 +23,19 @@ export function serverItem(server: ManagedServer): vscode.TreeItem {
   item.description = shortState(state);
   item.iconPath = stateIcon(state);
   item.contextValue = `server.${state.kind}`;
+  const circuit = server.circuit;
+  if (circuit.kind !== 'closed' && state.kind === 'running') {
+    item.description = circuit.kind === 'open' ? 'circuit open' : 'circuit half-open';
+    item.iconPath = new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('list.warningForeground'));
+  }
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${escapeMarkdown(server.definition.label)}** (\`${server.id}\`)${server.definition.builtin ? ' · built in' : ''}\n\n`);
   tooltip.appendMarkdown(`${escapeMarkdown(describeState(state))}\n\n`);
+  if (circuit.kind === 'open') {
+    tooltip.appendMarkdown(`Circuit open after ${circuit.failures} failures in a row (last: ${escapeMarkdown(circuit.lastFailure)}); calls fail fast until it retries.\n\n`);
+  } else if (circuit.kind === 'half-open') {
+    tooltip.appendMarkdown(`Circuit half-open: the next call is a trial after ${circuit.failures} failures.\n\n`);
+  }
   if (state.kind === 'running') {
     tooltip.appendMarkdown(`${escapeMarkdown(state.session.serverInfo.name)} ${escapeMarkdown(state.session.serverInfo.version)}, MCP ${state.session.protocolVersion}`);
     if (state.pid !== undefined) tooltip.appendMarkdown(`, pid ${state.pid}`);
@@ -32,7 +44,13 @@ export function serverItem(server: ManagedServer): vscode.TreeItem {
   return item;
 }
 
-export function toolItem(serverId: string, tool: Tool, metrics: ToolSummary | undefined, disabled: boolean): vscode.TreeItem {
+export function toolItem(
+  serverId: string,
+  tool: Tool,
+  metrics: ToolSummary | undefined,
+  disabled: boolean,
+  approval: ToolApproval | undefined,
+): vscode.TreeItem {
   const item = new vscode.TreeItem(tool.name, vscode.TreeItemCollapsibleState.None);
   item.id = `tool:${serverId}:${tool.name}`;
   item.description = tool.title ?? tool.annotations?.title ?? '';
@@ -47,6 +65,21 @@ export function toolItem(serverId: string, tool: Tool, metrics: ToolSummary | un
   ];
   tooltip.appendMarkdown(`\n\n_${hints.join(' · ')}_`);
   if (metrics) tooltip.appendMarkdown(`\n\n${describeMetrics(metrics)}`);
+  if (approval && approval.findings.length > 0) {
+    tooltip.appendMarkdown('\n\n**Hidden characters:** ');
+    tooltip.appendText(describeFindings(approval.findings));
+  }
+  if (approval && approval.kind !== 'approved') {
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    item.description = approval.kind === 'changed' ? 'changed: review' : 'needs approval';
+    item.contextValue = 'tool.review';
+    item.command = { command: 'warden.reviewTool', title: 'Review Tool…', arguments: [{ serverId, tool: tool.name }] };
+    tooltip.appendMarkdown(
+      approval.kind === 'changed'
+        ? '\n\n**Its definition changed since it was approved.** Models cannot call it until you review the change and approve it again.'
+        : '\n\n**Not approved yet.** Models cannot call it until you review and approve it.',
+    );
+  }
   item.tooltip = tooltip;
   item.command = { command: 'warden.runTool', title: 'Run Tool…', arguments: [{ kind: 'tool', serverId, tool } satisfies TreeNode] };
   return item;

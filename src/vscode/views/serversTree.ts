@@ -66,7 +66,13 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         return server ? serverItem(server) : new vscode.TreeItem(node.serverId);
       }
       case 'tool':
-        return toolItem(node.serverId, node.tool, this.metrics.summary(node.serverId, node.tool.name), disabledTools().has(`${node.serverId}.${node.tool.name}`));
+        return toolItem(
+          node.serverId,
+          node.tool,
+          this.metrics.summary(node.serverId, node.tool.name),
+          disabledTools().has(`${node.serverId}.${node.tool.name}`),
+          this.registry.get(node.serverId)?.toolApprovals.get(node.tool.name),
+        );
       case 'approvals':
         return approvalsGroupItem(this.approvals.list().length);
       case 'approval':

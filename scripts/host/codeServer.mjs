@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostPaths } from './install.mjs';
 import { onShutdown } from './shutdown.mjs';
+import { placeExtension } from './userExtensions.mjs';
 
 const HOST = '127.0.0.1';
 const HEALTH_DEADLINE_MS = 60000;
@@ -112,14 +113,17 @@ async function isHealthy(origin) {
  * options.folder: the folder code-server opens when the URL names none.
  * options.settings: user settings written when the profile has none yet.
  * options.smokeTestDriver: honour extensionDevelopmentPath/extensionTestsPath in the URL (default true).
+ * options.extensions: extensions to place in a new profile as if installed, each { manifest, code }
+ *   (see userExtensions.mjs).
  * Returns { origin, port, profileDir, stop(), stopRequested(), outputTail(), exited }; exited
  * resolves (with how it ended) when code-server ends, whether stopped or not.
  */
-export async function startCodeServer({ profileDir, port: preferredPort, folder, settings, smokeTestDriver = true } = {}) {
+export async function startCodeServer({ profileDir, port: preferredPort, folder, settings, smokeTestDriver = true, extensions = [] } = {}) {
   const { node24Bin, codeServerBin } = hostPaths();
   const temporary = !profileDir;
   const root = profileDir ?? mkdtempSync(path.join(os.tmpdir(), 'warden-host-'));
   const { dirs, env } = profile(root);
+  for (const extension of extensions) placeExtension(dirs.extensions, extension);
   const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
   if (settings && !existsSync(settingsFile)) {
     mkdirSync(path.dirname(settingsFile), { recursive: true });

@@ -29,6 +29,12 @@ const SETTINGS = {
 
 const extensionPath = path.resolve(process.env.WARDEN_EXTENSION_PATH || projectRoot);
 const testsPath = path.resolve(process.env.WARDEN_TESTS_PATH || path.join(projectRoot, 'out', 'test', 'host', 'index.js'));
+// Loaded beside Warden for the host tests only: chat models that follow a script, for the chat
+// participant's tests. Its manifest and its compiled code are placed in the test profile.
+const scriptedModel = {
+  manifest: path.join(projectRoot, 'test', 'fixtures', 'scripted-model', 'package.json'),
+  code: path.join(projectRoot, 'out', 'test', 'fixtures', 'scripted-model'),
+};
 const resultsDir = path.join(projectRoot, 'test-results');
 const screenshotPath = path.join(resultsDir, 'screenshots', 'sidebar.png');
 
@@ -45,6 +51,10 @@ function checkBuilt() {
     throw new Error(`The extension's main file ${path.resolve(extensionPath, main)} is missing. Build first: node scripts/build.mjs`);
   }
   if (!existsSync(testsPath)) throw new Error(`The compiled host tests ${testsPath} are missing. Build first: node scripts/build.mjs`);
+  const scriptedMain = JSON.parse(readFileSync(scriptedModel.manifest, 'utf8')).main;
+  if (!existsSync(path.resolve(scriptedModel.code, scriptedMain))) {
+    throw new Error(`The scripted chat models' code ${path.resolve(scriptedModel.code, scriptedMain)} is missing. Build first: node scripts/build.mjs`);
+  }
   if (!existsSync(demoFolder())) {
     throw new Error(`The demo workspace ${demoFolder()} is missing. Restore it (git checkout -- demo) or set WARDEN_DEMO_PATH.`);
   }
@@ -56,7 +66,7 @@ async function hostTests(browser) {
   const workspace = copyDemoWorkspace();
   let codeServer;
   try {
-    codeServer = await startCodeServer({ settings: SETTINGS });
+    codeServer = await startCodeServer({ settings: SETTINGS, extensions: [scriptedModel] });
     console.log(`Running the host tests in VS Code (code-server at ${codeServer.origin}, workspace ${workspace.folder})…`);
     const env = { WARDEN_TEST_RESULTS: resultsDir, WARDEN_TEST_WORKSPACE: workspace.folder, WARDEN_HOST_MARK_OUTPUT: '1' };
     if (process.env.WARDEN_TEST_GREP) env.WARDEN_TEST_GREP = process.env.WARDEN_TEST_GREP;

@@ -22,6 +22,7 @@ import { registerPolicyFileCommands } from './commands/policyFiles';
 import { registerReviewTool } from './commands/reviewTool';
 import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
+import { registerChatParticipant } from './chat/chatParticipant';
 import { registerLanguageModelTools } from './lm/languageModelTools';
 import { ServerLogs } from './serverLogs';
 import { onDidAskToConfirm } from './policy/confirmation';
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     ...registerPolicyFileCommands(),
     createStatusBar(registry),
     ...registerLanguageModelTools(router),
+    ...registerChatParticipant(context, { registry, router }),
   );
 
   // One reconciliation at a time, in the order asked: folders, trust and settings can change together.

@@ -4,6 +4,7 @@
  * code-server, remote and WSL alike, whatever `node` is on PATH; and under Node's permission
  * model where that runtime honours it.
  */
+import { realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -30,7 +31,7 @@ export async function builtinServerDefinitions(
   const outside = path.join(os.tmpdir(), 'warden-permission-probe', 'outside');
   const roots = folders.filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   if (settings.filesystem.enabled && roots.length > 0) {
-    const script = context.asAbsolutePath('dist/servers/fs.js');
+    const script = bundle(context, 'fs.js');
     const confinement = await confinementFor(fsServerReadPaths(script, roots), outside);
     const fs = settings.filesystem;
     definitions.push({
@@ -53,10 +54,10 @@ export async function builtinServerDefinitions(
     });
   }
   if (settings.sqlite.enabled && (roots.length > 0 || settings.sqlite.databases.length > 0)) {
-    const script = context.asAbsolutePath('dist/servers/sqlite.js');
+    const script = bundle(context, 'sqlite.js');
     const sql = settings.sqlite;
     // The same paths as the filesystem server's, less /proc/self/fd, which only its descriptor check reads.
-    const readPaths = [...fsServerReadPaths(script, roots).filter((p) => p !== LINUX_DESCRIPTOR_DIRECTORY), context.asAbsolutePath('dist/servers/sql-wasm.wasm'), ...sql.databases];
+    const readPaths = [...fsServerReadPaths(script, roots).filter((p) => p !== LINUX_DESCRIPTOR_DIRECTORY), bundle(context, 'sql-wasm.wasm'), ...sql.databases];
     const confinement = await confinementFor(readPaths, outside);
     definitions.push({
       id: SQLITE_SERVER_ID,
@@ -84,7 +85,7 @@ export async function builtinServerDefinitions(
     });
   }
   if (settings.http.enabled) {
-    const script = context.asAbsolutePath('dist/servers/http.js');
+    const script = bundle(context, 'http.js');
     const confinement = await confinementFor([script], outside);
     const http = settings.http;
     definitions.push({
@@ -108,4 +109,13 @@ export async function builtinServerDefinitions(
     });
   }
   return definitions;
+}
+
+/**
+ * A server bundle's real path: Node resolves symbolic links in the script path before the
+ * permission model checks it, so an extension installed through a link must be allowed by its
+ * real path.
+ */
+function bundle(context: vscode.ExtensionContext, name: string): string {
+  return realpathSync(context.asAbsolutePath(path.join('dist', 'servers', name)));
 }

@@ -1,12 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { commandLineRunner } from '../helpers/commandLine';
 
 const projectRoot = path.resolve(__dirname, '../../..');
 const serverJs = path.join(projectRoot, 'dist/servers/fs.js');
@@ -197,25 +198,8 @@ describe('fs server over stdio, driven by the SDK client', () => {
 });
 
 describe('fs server command line', () => {
-  const running = new Set<ChildProcess>();
-
-  function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, [serverJs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    running.add(child);
-    const chunks: Buffer[] = [];
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => {
-        running.delete(child);
-        resolve({ code, stderr: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-  }
-
-  after(() => {
-    for (const child of running) child.kill('SIGKILL');
-  });
+  const { runToExit, killAll } = commandLineRunner(serverJs);
+  after(killAll);
 
   it('exits 2 with a usage message when no --root is given', async () => {
     const { code, stderr } = await runToExit([]);

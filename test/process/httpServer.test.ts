@@ -1,6 +1,5 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -12,6 +11,7 @@ import * as zlib from 'node:zlib';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { commandLineRunner } from '../helpers/commandLine';
 
 const projectRoot = path.resolve(__dirname, '../../..');
 const serverJs = path.join(projectRoot, 'dist/servers/http.js');
@@ -485,25 +485,8 @@ describe('http server over stdio, driven by the SDK client', () => {
 });
 
 describe('http server command line', () => {
-  const running = new Set<ChildProcess>();
-
-  function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, [serverJs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    running.add(child);
-    const chunks: Buffer[] = [];
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => {
-        running.delete(child);
-        resolve({ code, stderr: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-  }
-
-  after(() => {
-    for (const child of running) child.kill('SIGKILL');
-  });
+  const { runToExit, killAll } = commandLineRunner(serverJs);
+  after(killAll);
 
   it('exits 2 with the usage on a bad host pattern, port or flag', async () => {
     const pattern = await runToExit(['--allow', 'http://example.com/']);

@@ -1,6 +1,5 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +8,7 @@ import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { commandLineRunner } from '../helpers/commandLine';
 
 const projectRoot = path.resolve(__dirname, '../../..');
 const serverJs = path.join(projectRoot, 'dist/servers/sqlite.js');
@@ -474,25 +474,8 @@ describe('sqlite server: a folder of databases and the size limit', () => {
 });
 
 describe('sqlite server command line', () => {
-  const running = new Set<ChildProcess>();
-
-  function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
-    const child = spawn(process.execPath, [serverJs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    running.add(child);
-    const chunks: Buffer[] = [];
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => {
-        running.delete(child);
-        resolve({ code, stderr: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-  }
-
-  after(() => {
-    for (const child of running) child.kill('SIGKILL');
-  });
+  const { runToExit, killAll } = commandLineRunner(serverJs);
+  after(killAll);
 
   it('exits 2 with the usage when no database is given or a flag is wrong', async () => {
     const none = await runToExit([]);

@@ -23,6 +23,7 @@ import { registerReviewTool } from './commands/reviewTool';
 import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerChatParticipant } from './chat/chatParticipant';
+import { registerUserServers } from './userServers/registerUserServers';
 import { registerLanguageModelTools } from './lm/languageModelTools';
 import { ServerLogs } from './serverLogs';
 import { onDidAskToConfirm } from './policy/confirmation';
@@ -68,7 +69,11 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     approvals,
     policy: () => policy.policy(),
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-    annotationsTrusted: (serverId) => registry.get(serverId)?.definition.builtin === true,
+    // Built-in servers, and servers the user marked trusted in warden.servers.
+    annotationsTrusted: (serverId) => {
+      const definition = registry.get(serverId)?.definition;
+      return definition !== undefined && (definition.builtin || definition.approveToolsImplicitly === true);
+    },
     defaultTimeoutMs: () => readSettings().toolTimeoutMs,
   });
   const results = new ResultDocuments();
@@ -95,16 +100,22 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     ...registerChatParticipant(context, { registry, router }),
   );
 
+  const userServers = registerUserServers(context, () => reconcile());
+  context.subscriptions.push(...userServers.disposables);
+
   // One reconciliation at a time, in the order asked: folders, trust and settings can change together.
   let reconciling = Promise.resolve();
   const reconcile = (): void => {
     reconciling = reconciling.then(async () => {
       try {
-        const definitions = vscode.workspace.isTrusted
-          ? await builtinServerDefinitions(context, readSettings(), vscode.workspace.workspaceFolders ?? [])
-          : [];
-        for (const d of definitions) logs.channel(d.id, d.label).info(d.note);
-        await registry.reconcile(definitions);
+        // An untrusted workspace starts nothing at all: neither built-in servers nor configured ones.
+        if (!vscode.workspace.isTrusted) {
+          await registry.reconcile([]);
+          return;
+        }
+        const builtins = await builtinServerDefinitions(context, readSettings(), vscode.workspace.workspaceFolders ?? []);
+        for (const d of builtins) logs.channel(d.id, d.label).info(d.note);
+        await registry.reconcile([...builtins, ...(await userServers.definitions())]);
       } catch (error) {
         void vscode.window.showErrorMessage(`Warden could not start its servers: ${errorMessage(error)}`);
       }

@@ -1,11 +1,14 @@
 import type { Event } from 'vscode';
+import type { AuditCall } from '../core/audit/history';
 import type { ServerState } from '../core/host/serverState';
 import type { Tool } from '../core/protocol/types';
 
 /** What `activate()` returns: a read-only view for other extensions and the in-host tests. */
 export interface WardenApi {
-  /** The JSON Lines audit log of this workspace. */
-  readonly auditLogPath: string;
+  /** The folder of this workspace's audit log (chained, signed JSON Lines files). */
+  readonly auditLogDirectory: string;
+  /** The newest calls in the audit log, newest first. */
+  recentAuditCalls(limit: number): Promise<readonly AuditCall[]>;
   serverIds(): string[];
   serverState(id: string): ServerState | undefined;
   serverTools(id: string): readonly Tool[];

@@ -4,17 +4,18 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { JsonlAuditSink } from '../core/audit/jsonlAuditSink';
+import { AuditLog } from '../core/audit/auditLog';
 import { backoffRestartPolicy } from '../core/host/restartPolicy';
 import { ServerRegistry } from '../core/host/serverRegistry';
 import { ToolMetrics } from '../core/metrics/toolMetrics';
 import { Approvals, type ApprovalPersistence } from '../core/policy/approvals';
 import { UsageCounters } from '../core/policy/usage';
-import { JsonlCallAudit } from '../core/router/jsonlCallAudit';
 import { ToolRouter } from '../core/router/toolRouter';
 import { stdioTransportFactory } from '../core/host/stdioTransportFactory';
 import { errorMessage } from '../core/util/errors';
 import type { WardenApi } from './api';
+import { auditKey } from './audit/auditKey';
+import { registerAuditSurfaces } from './audit/registerAuditSurfaces';
 import { builtinServerDefinitions } from './builtin/builtinServers';
 import { ResultDocuments } from './commands/resultDocuments';
 import { registerPolicyCommands } from './commands/policyCommands';
@@ -35,7 +36,7 @@ import { ServersTreeProvider } from './views/serversTree';
 
 let shutdown: (() => Promise<void>) | undefined;
 
-export function activate(context: vscode.ExtensionContext): WardenApi {
+export async function activate(context: vscode.ExtensionContext): Promise<WardenApi> {
   const logs = new ServerLogs();
   context.subscriptions.push(logs);
 
@@ -54,7 +55,14 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
   });
 
   const storage = context.storageUri ?? context.globalStorageUri;
-  const audit = new JsonlAuditSink(path.join(storage.fsPath, 'audit.jsonl'));
+  const auditSettings = readSettings().audit;
+  const audit = await AuditLog.open({
+    dir: path.join(storage.fsPath, 'audit'),
+    key: await auditKey(context),
+    maxFileBytes: auditSettings.maxFileMegabytes * 2 ** 20,
+    ...(auditSettings.retentionDays > 0 && { retentionDays: auditSettings.retentionDays }),
+  });
+  if (audit.openReport.message) logs.channel('audit', 'Audit').warn(audit.openReport.message);
   const policy = new PolicySource();
   const metrics = new ToolMetrics();
   const approvals = new Approvals({
@@ -63,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
   });
   const router = new ToolRouter({
     registry,
-    audit: new JsonlCallAudit(audit),
+    audit,
     metrics,
     usage: new UsageCounters(),
     approvals,
@@ -94,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
     registerRunTool(registry, router, results),
     registerReviewTool(registry, results),
     ...registerPolicyCommands(approvals, metrics, policy, results),
+    ...registerAuditSurfaces(context, audit),
     ...registerPolicyFileCommands(),
     createStatusBar(registry),
     ...registerLanguageModelTools(router),
@@ -132,11 +141,12 @@ export function activate(context: vscode.ExtensionContext): WardenApi {
 
   shutdown = async () => {
     await registry.dispose();
-    await audit.dispose();
+    await audit.close();
   };
 
   return {
-    auditLogPath: audit.filePath,
+    auditLogDirectory: path.join(storage.fsPath, 'audit'),
+    recentAuditCalls: (limit) => audit.recentCalls({ limit }),
     serverIds: () => registry.ids(),
     serverState: (id) => registry.get(id)?.state,
     serverTools: (id) => registry.get(id)?.tools ?? [],

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 /** Warden's settings, read in one place. Each is described in package.json. */
 export interface WardenSettings {
   readonly toolTimeoutMs: number;
+  readonly audit: { readonly maxFileMegabytes: number; readonly retentionDays: number };
   readonly filesystem: {
     readonly enabled: boolean;
     readonly maxReadBytes: number;
@@ -33,6 +34,10 @@ export function readSettings(): WardenSettings {
   const config = vscode.workspace.getConfiguration('warden');
   return {
     toolTimeoutMs: clamp(config.get<number>('toolTimeoutSeconds', 30), 1, 600) * 1000,
+    audit: {
+      maxFileMegabytes: clamp(config.get<number>('audit.maxFileMegabytes', 10), 1, 1024),
+      retentionDays: Math.floor(clamp(config.get<number>('audit.retentionDays', 0), 0, 36_500)),
+    },
     filesystem: {
       enabled: config.get<boolean>('filesystem.enabled', true),
       maxReadBytes: Math.floor(clamp(config.get<number>('filesystem.maxReadBytes', 262_144), 1024, 4 * 1024 * 1024)),

@@ -3,9 +3,19 @@ import type { WardenErrorCode } from '../util/errors';
 /** Where a call came from. Policy and audit tell callers apart by this. */
 export type Caller = 'copilot' | 'participant' | 'palette' | 'sidebar' | `gateway:${string}`;
 
-export type CallOutcomeKind = 'ok' | 'tool-error' | 'failed';
+/** How a call ended, as the audit log records it (`finished` and `refused` records). */
+export const CALL_OUTCOMES = ['ok', 'tool-error', 'denied', 'timeout', 'crashed', 'rate-limited', 'circuit-open', 'cancelled', 'failed'] as const;
+export type CallOutcomeKind = (typeof CALL_OUTCOMES)[number];
 
-/** One line of the audit log: one tool call, whatever its outcome. */
+export function isCallOutcome(value: unknown): value is CallOutcomeKind {
+  return CALL_OUTCOMES.some((outcome) => outcome === value);
+}
+
+/**
+ * One line of the single-file log that `JsonlAuditSink` writes: one tool call, whatever its
+ * outcome. Superseded by the chained, signed log of `AuditLog` (see `records.ts`); kept until every
+ * writer has moved over.
+ */
 export interface AuditRecord {
   /** Unique per call; shown to the caller so a result can be found in the log. */
   readonly id: string;

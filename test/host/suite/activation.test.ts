@@ -8,7 +8,7 @@ describe('Warden in a real VS Code', () => {
     assert.ok(extension, `${EXTENSION_ID} is not installed`);
     const api = await warden();
     assert.ok(extension.isActive);
-    assert.ok(api.auditLogPath.endsWith('audit.jsonl'));
+    assert.ok(api.auditLogDirectory.endsWith('audit'));
     const commands = await vscode.commands.getCommands(true);
     for (const command of ['warden.restartServer', 'warden.showServerLog', 'warden.runTool']) {
       assert.ok(commands.includes(command), `${command} is not registered`);

@@ -104,7 +104,7 @@ describe('the @warden chat participant', () => {
         { tool: 'fs.list_dir', target: 'src/util', outcome: 'ok' },
       ],
     );
-    const audit = auditRecords(api);
+    const audit = await auditRecords(api);
     for (const call of made) {
       const record = audit.get(call.auditId);
       assert.ok(record, `no audit record ${call.auditId}`);
@@ -145,7 +145,7 @@ describe('the @warden chat participant', () => {
     assert.strictEqual(outcome.metadata?.warden?.rounds, 4);
     const made = calls(outcome);
     assert.deepStrictEqual(made.map((c) => [c.tool, c.outcome]), [['fs.read_text', 'failed'], ['fs.read_text', 'ok']]);
-    const audit = auditRecords(api);
+    const audit = await auditRecords(api);
     assert.deepStrictEqual(made.map((c) => [audit.get(c.auditId)?.caller, audit.get(c.auditId)?.errorCode]), [['participant', 'INVALID_ARGUMENTS'], ['participant', undefined]]);
 
     const requests = await requestsTo(TEXT_ONLY_MODEL);
@@ -182,10 +182,10 @@ describe('the @warden chat participant', () => {
       ['fs.read_text', 'src/missing.ts', 'tool-error'],
       ['fs.read_text', 'README.md', 'denied'],
     ]);
-    const audit = auditRecords(api);
+    const audit = await auditRecords(api);
     assert.deepStrictEqual(made.map((c) => [audit.get(c.auditId)?.caller, audit.get(c.auditId)?.outcome, audit.get(c.auditId)?.errorCode]), [
       ['participant', 'tool-error', undefined],
-      ['participant', 'failed', 'POLICY_DENIED'],
+      ['participant', 'denied', 'POLICY_DENIED'],
     ]);
     const requests = await requestsTo(TOOL_CALLING_MODEL);
     assert.ok(!requests[0]!.tools.some((t) => t.name === 'fs__stat'), 'a tool a rule denies is not offered');

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { AuditRecord } from '../../../src/core/audit/auditRecord';
 import type { WardenApi } from '../../../src/vscode/api';
 import { COMMANDS, SCRIPTED_VENDOR, type RecordedRequest, type Step } from '../../fixtures/scripted-model/script';
 
@@ -84,9 +83,18 @@ interface ExportedSession {
   }[];
 }
 
-/** The audit log's records, keyed by call id. */
-export function auditRecords(api: WardenApi): Map<string, AuditRecord> {
-  const text = fs.existsSync(api.auditLogPath) ? fs.readFileSync(api.auditLogPath, 'utf8') : '';
-  const records = text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as AuditRecord);
-  return new Map(records.map((r) => [r.id, r]));
+export interface AuditedCall {
+  readonly caller: string;
+  readonly server: string;
+  readonly tool: string;
+  readonly outcome: string;
+  readonly errorCode?: string;
+}
+
+/** The newest calls in the audit log, keyed by call id. */
+export async function auditRecords(api: WardenApi): Promise<Map<string, AuditedCall>> {
+  const calls = await api.recentAuditCalls(500);
+  return new Map(
+    calls.map((c) => [c.id, { caller: c.caller, server: c.server, tool: c.tool, outcome: c.status, ...(c.errorCode !== undefined && { errorCode: c.errorCode }) }]),
+  );
 }

@@ -1,7 +1,6 @@
 import * as assert from 'assert';
-import { readFileSync } from 'fs';
 import * as vscode from 'vscode';
-import type { AuditRecord } from '../../../src/core/audit/auditRecord';
+import type { AuditCall } from '../../../src/core/audit/history';
 import type { WardenApi } from '../../../src/vscode/api';
 import { serverState, textOf, warden } from './wardenApi';
 
@@ -11,15 +10,9 @@ function invoke(name: string, input: object): Thenable<vscode.LanguageModelToolR
   return vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }, none);
 }
 
-function auditRecords(api: WardenApi): AuditRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(api.auditLogPath, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as AuditRecord);
+/** The newest calls in the audit log, oldest of them first. */
+async function newestCalls(api: WardenApi, count: number): Promise<AuditCall[]> {
+  return [...(await api.recentAuditCalls(count))].reverse();
 }
 
 describe('the built-in filesystem server in VS Code', () => {
@@ -63,18 +56,17 @@ describe('the built-in filesystem server in VS Code', () => {
   });
 
   it('writes one audit record per call, with the caller and the outcome', async () => {
-    const before = auditRecords(api).length;
     await invoke('warden_fs_read_text', { path: 'docs/guide.md' });
     await assert.rejects(Promise.resolve(invoke('warden_fs_read_text', { path: 'outside-link' })));
-    const added = auditRecords(api).slice(before);
+    const added = await newestCalls(api, 2);
     assert.deepStrictEqual(
-      added.map((r) => [r.caller, r.server, r.tool, r.outcome]),
+      added.map((r) => [r.caller, r.server, r.tool, r.status]),
       [
         ['copilot', 'fs', 'read_text', 'ok'],
         ['copilot', 'fs', 'read_text', 'tool-error'],
       ],
     );
-    assert.match(added[0]!.argsSha256, /^[0-9a-f]{64}$/);
+    assert.match(added[0]!.started?.argsSha256 ?? '', /^[0-9a-f]{64}$/);
     assert.notStrictEqual(added[0]!.id, added[1]!.id);
   });
 
@@ -98,7 +90,7 @@ describe('the built-in filesystem server in VS Code', () => {
     assert.match(text, /# fs\.list_dir succeeded/);
     assert.match(text, /guide\.md/);
     assert.match(text, /Audit id: [0-9a-f-]{36}/);
-    const last = auditRecords(api).at(-1);
+    const last = (await newestCalls(api, 1))[0];
     assert.strictEqual(last?.caller, 'palette');
     assert.strictEqual(last?.tool, 'list_dir');
   });

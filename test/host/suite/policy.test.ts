@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { readFileSync } from 'fs';
 import * as vscode from 'vscode';
 import type { WardenApi } from '../../../src/vscode/api';
 import { answerQuickPick } from './quickPick';
@@ -15,9 +14,10 @@ async function setRules(rules: object[]): Promise<void> {
   await vscode.workspace.getConfiguration('warden').update('policy.rules', rules, vscode.ConfigurationTarget.Global);
 }
 
-function lastAudit(api: WardenApi): { tool: string; errorCode?: string; message?: string } {
-  const lines = readFileSync(api.auditLogPath, 'utf8').trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as { tool: string; errorCode?: string; message?: string };
+async function lastAudit(api: WardenApi): Promise<{ tool: string; errorCode?: string }> {
+  const [last] = await api.recentAuditCalls(1);
+  if (!last) throw new Error('the audit log has no call');
+  return last;
 }
 
 function nextConfirmation(api: WardenApi): Promise<{ server: string; tool: string }> {
@@ -47,7 +47,7 @@ describe('the policy gate in VS Code', () => {
       assert.match(error.message, /Denied by rule "no-listing"\. Change or remove it in the setting warden\.policy\.rules\./);
       return true;
     });
-    const record = lastAudit(api);
+    const record = await lastAudit(api);
     assert.strictEqual(record.tool, 'list_dir');
     assert.strictEqual(record.errorCode, 'POLICY_DENIED');
     assert.ok(textOf(await invoke('warden_fs_read_text', { path: 'README.md' })).includes('Acme Shop'), 'other tools still run');
@@ -58,7 +58,7 @@ describe('the policy gate in VS Code', () => {
     await invoke('warden_fs_read_text', { path: 'README.md' });
     await invoke('warden_fs_read_text', { path: 'README.md' });
     await assert.rejects(invoke('warden_fs_read_text', { path: 'README.md' }), /Rate limit reached: copilot may call fs\.read_text 2 times a minute/);
-    assert.strictEqual(lastAudit(api).errorCode, 'RATE_LIMITED');
+    assert.strictEqual((await lastAudit(api)).errorCode, 'RATE_LIMITED');
   });
 
   it('asks before a call a rule wants confirmed, and runs it once allowed', async () => {
@@ -77,6 +77,6 @@ describe('the policy gate in VS Code', () => {
     await asked;
     await answerQuickPick(call, 'workbench.action.closeQuickOpen');
     await assert.rejects(call, /was not confirmed/);
-    assert.strictEqual(lastAudit(api).errorCode, 'CONFIRMATION_DECLINED');
+    assert.strictEqual((await lastAudit(api)).errorCode, 'CONFIRMATION_DECLINED');
   });
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { AuditRecord } from '../../src/core/audit/auditRecord';
-import { JsonlAuditSink } from '../../src/core/audit/jsonlAuditSink';
+import { randomBytes } from 'node:crypto';
+import { AuditLog } from '../../src/core/audit/auditLog';
 import { ManagedServer } from '../../src/core/host/managedServer';
 import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import type { ServerState } from '../../src/core/host/serverState';
@@ -35,13 +35,12 @@ function failed(outcome: ToolCallOutcome): Extract<ToolCallOutcome, { kind: 'fai
 async function setup(name: string, args: string[] = []) {
   const lines = new LogLines();
   const registry = new ServerRegistry(() => testDeps(lines));
-  const auditPath = path.join(tmp, `${name}.jsonl`);
-  const audit = new JsonlAuditSink(auditPath);
+  const audit = await AuditLog.open({ dir: path.join(tmp, name), key: randomBytes(32) });
   const router = permissiveRouter(registry, audit);
   await registry.reconcile([nodeServer('fx', misbehavingServer, args)]);
   const server = registry.get('fx')!;
-  const readAudit = (): AuditRecord[] =>
-    readFileSync(auditPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as AuditRecord);
+  // Oldest first.
+  const readAudit = async () => [...(await audit.recentCalls({ limit: 50 }))].reverse();
   return { lines, registry, router, server, audit, readAudit };
 }
 
@@ -67,14 +66,14 @@ describe('a server that crashes mid-call', () => {
     assert.equal(echo.kind, 'ok');
     assert.deepEqual(echo.kind === 'ok' && echo.result.content, [{ type: 'text', text: 'alive' }]);
 
-    const records = readAudit();
-    assert.deepEqual(records.map((r) => [r.tool, r.outcome, r.errorCode]), [
-      ['crash', 'failed', 'SERVER_CRASHED'],
+    const records = await readAudit();
+    assert.deepEqual(records.map((r) => [r.tool, r.status, r.errorCode]), [
+      ['crash', 'crashed', 'SERVER_CRASHED'],
       ['echo', 'ok', undefined],
     ]);
     assert.equal(records[0]!.id, crash.auditId);
     await registry.dispose();
-    await audit.dispose();
+    await audit.close();
     assert.equal(isAlive(again.pid!), false, 'dispose leaves no process behind');
   });
 });
@@ -89,9 +88,9 @@ describe('a server that hangs on a tool', () => {
     const echo = await router.call({ caller: 'copilot', server: 'fx', tool: 'echo', args: { text: 'next' } });
     assert.equal(echo.kind, 'ok');
     await lines.waitFor(/^cancelled \d+: timed out after 150 ms$/);
-    assert.deepEqual(readAudit().map((r) => r.outcome), ['failed', 'ok']);
+    assert.deepEqual((await readAudit()).map((r) => r.status), ['timeout', 'ok']);
     await registry.dispose();
-    await audit.dispose();
+    await audit.close();
   });
 
   it('passes the caller\'s cancellation on to the server', async () => {
@@ -103,7 +102,7 @@ describe('a server that hangs on a tool', () => {
     assert.equal(failed(await call).error.code, 'CANCELLED');
     await lines.waitFor(/^cancelled \d+: cancelled by the caller$/);
     await registry.dispose();
-    await audit.dispose();
+    await audit.close();
   });
 });
 
@@ -118,7 +117,7 @@ describe('servers that cannot run', () => {
     assert.match(call.error.message, /Server "fx"/);
     await assert.rejects(server.callTool('echo', { text: 'x' }, { timeoutMs: 1000 }), /Server "fx" is not running \(Error: .*speaks MCP 2023-01-01/);
     await registry.dispose();
-    await audit.dispose();
+    await audit.close();
   });
 
   it('reports a command that does not exist without retrying', async () => {
@@ -158,7 +157,7 @@ describe('stopping', () => {
     assert.equal(isAlive(state.pid!), false);
     assert.ok(lines.some(/^ignoring SIGTERM$/), 'it was asked politely first');
     await registry.dispose();
-    await audit.dispose();
+    await audit.close();
   });
 
   it('restarts on command into a new process, and a second stop is harmless', async () => {
@@ -173,6 +172,6 @@ describe('stopping', () => {
     assert.equal(server.state.kind, 'stopped');
     assert.equal(isAlive(afterRestart.pid!), false);
     await registry.dispose();
-    await audit.dispose();
+    await audit.close();
   });
 });

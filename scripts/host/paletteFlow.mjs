@@ -78,7 +78,16 @@ export async function runToolFromPalette({ newPage, origin, folder, extensionDev
     );
     await page.mouse.move(0, 0);
     await page.screenshot({ path: shot('run-tool.png') });
-    return [shot('status-bar.png'), shot('run-tool.png')];
+    await step('Finding the call in the Audit History view', async () => {
+      await page.locator('.activitybar [aria-label^="Warden"]').first().click();
+      const history = page.locator('.part.sidebar .monaco-list[aria-label*="Audit History"] .monaco-list-row', { hasText: 'read_text' });
+      await history.first().waitFor({ timeout: deadlineMs });
+    });
+    await page.mouse.move(800, 600);
+    const hover = page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').filter({ visible: true }).first();
+    if (await hover.isVisible()) await page.keyboard.press('Escape');
+    await page.screenshot({ path: shot('audit-history.png') });
+    return [shot('status-bar.png'), shot('run-tool.png'), shot('audit-history.png')];
   } finally {
     await page.context().close();
   }

@@ -9,6 +9,7 @@ const ACTIVITY_ITEM = '.activitybar [aria-label^="Warden"]';
 const VIEW_NAME = 'Servers & Tools';
 const RUNNING_ROW = /running/i;
 const TOOL_ROW = 'read_text';
+const DATABASE_ROW = 'data/shop.sqlite';
 const HOVER = '.workbench-hover-container, .monaco-hover:not(.hidden)';
 
 /**
@@ -55,6 +56,7 @@ export async function screenshotSidebar({ newPage, origin, folder, extensionDeve
       await editor.hover();
     }
     await waitFor(`A row for the tool "${TOOL_ROW}" in "${VIEW_NAME}"`, rows.filter({ hasText: TOOL_ROW }).first());
+    await waitFor(`A row for the demo database "${DATABASE_ROW}" under the SQLite server`, rows.filter({ hasText: DATABASE_ROW }).first());
 
     // A hover that outlived the pointer's move (the activity bar's tooltip can) goes with Escape.
     const hover = page.locator(HOVER).filter({ visible: true }).first();

@@ -10,11 +10,15 @@ import type { Approval, Approvals } from '../../core/policy/approvals';
 import type { Tool } from '../../core/protocol/types';
 import { assertNever } from '../../core/util/assertNever';
 import { disabledTools } from '../disabledTools';
+import { SQLITE_SERVER_ID } from '../builtin/builtinServers';
+import { databaseItem, databasesGroupItem, findDatabases } from './databaseItems';
 import { approvalItem, approvalsGroupItem, serverItem, toolItem } from './serverItems';
 
 export type TreeNode =
   | { readonly kind: 'server'; readonly serverId: string }
   | { readonly kind: 'tool'; readonly serverId: string; readonly tool: Tool }
+  | { readonly kind: 'databases' }
+  | { readonly kind: 'database'; readonly uri: vscode.Uri }
   | { readonly kind: 'approvals' }
   | { readonly kind: 'approval'; readonly approval: Approval };
 
@@ -39,7 +43,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     ];
   }
 
-  getChildren(node?: TreeNode): TreeNode[] {
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       const servers: TreeNode[] = this.registry.all().map((server) => ({ kind: 'server', serverId: server.id }));
       return this.approvals.list().length > 0 ? [...servers, { kind: 'approvals' }] : servers;
@@ -47,8 +51,12 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     switch (node.kind) {
       case 'server': {
         const server = this.registry.get(node.serverId);
-        return server ? server.tools.map((tool) => ({ kind: 'tool', serverId: node.serverId, tool })) : [];
+        const tools: TreeNode[] = server ? server.tools.map((tool) => ({ kind: 'tool', serverId: node.serverId, tool })) : [];
+        return node.serverId === SQLITE_SERVER_ID && server?.state.kind === 'running' ? [...tools, { kind: 'databases' }] : tools;
       }
+      case 'databases':
+        return (await findDatabases()).map((uri) => ({ kind: 'database', uri }));
+      case 'database':
       case 'approvals':
         return this.approvals.list().map((approval) => ({ kind: 'approval', approval }));
       case 'tool':
@@ -75,6 +83,10 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         );
       case 'approvals':
         return approvalsGroupItem(this.approvals.list().length);
+      case 'databases':
+        return databasesGroupItem();
+      case 'database':
+        return databaseItem(node.uri);
       case 'approval':
         return approvalItem(node.approval);
       default:

@@ -46,6 +46,21 @@ const contributions = LANGUAGE_MODEL_TOOL_BINDINGS.map((binding) => {
   };
 });
 
+const { GENERIC_TOOLS } = require(path.join(root, 'out/src/vscode/lm/genericToolDeclarations.js'));
+contributions.push(
+  ...GENERIC_TOOLS.map((tool) => ({
+    name: tool.name,
+    displayName: `${tool.title} (Warden)`,
+    toolReferenceName: tool.name === 'warden_list_tools' ? 'wardenTools' : 'wardenCall',
+    canBeReferencedInPrompt: true,
+    icon: tool.name === 'warden_list_tools' ? '$(tools)' : '$(play)',
+    userDescription: tool.description.split('. ')[0] + '.',
+    modelDescription: tool.description,
+    inputSchema: tool.inputSchema,
+    tags: ['warden'],
+  })),
+);
+
 const manifestPath = path.join(root, 'package.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 manifest.contributes.languageModelTools = contributions;

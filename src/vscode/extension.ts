@@ -25,6 +25,7 @@ import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerChatParticipant } from './chat/chatParticipant';
 import { registerUserServers } from './userServers/registerUserServers';
+import { registerGenericTools } from './lm/genericTools';
 import { registerLanguageModelTools } from './lm/languageModelTools';
 import { ServerLogs } from './serverLogs';
 import { onDidAskToConfirm } from './policy/confirmation';
@@ -106,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
     ...registerPolicyFileCommands(),
     createStatusBar(registry),
     ...registerLanguageModelTools(router),
+    ...registerGenericTools(registry, router),
     ...registerChatParticipant(context, { registry, router }),
   );
 

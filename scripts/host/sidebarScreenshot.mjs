@@ -47,13 +47,18 @@ export async function screenshotSidebar({ newPage, origin, folder, extensionDeve
     const tree = sidebar.locator(`.monaco-list[aria-label*="${VIEW_NAME}"]`).first();
     await waitFor(`The "${VIEW_NAME}" view in the sidebar`, tree);
     const rows = tree.locator('.monaco-list-row');
-    const serverRow = await waitFor(
+    await waitFor(
       `A row for the built-in server in the running state (text matching ${RUNNING_ROW}) in "${VIEW_NAME}"`,
       rows.filter({ hasText: RUNNING_ROW }).first(),
     );
-    if ((await serverRow.getAttribute('aria-expanded')) === 'false') {
-      await serverRow.click();
+    // Open any server row that shows collapsed, one at a time, waiting for each to open.
+    for (let opened = 0; opened < 10; opened++) {
+      const collapsed = rows.filter({ hasText: RUNNING_ROW }).and(page.locator('[aria-expanded="false"]')).first();
+      if ((await collapsed.count()) === 0) break;
+      const label = (await collapsed.getAttribute('aria-label')) ?? '';
+      await collapsed.click();
       await editor.hover();
+      await waitFor(`The row "${label}" opening`, rows.and(page.locator(`[aria-label="${label.replace(/"/g, '\\"')}"][aria-expanded="true"]`)).first());
     }
     await waitFor(`A row for the tool "${TOOL_ROW}" in "${VIEW_NAME}"`, rows.filter({ hasText: TOOL_ROW }).first());
     await waitFor(`A row for the demo database "${DATABASE_ROW}" under the SQLite server`, rows.filter({ hasText: DATABASE_ROW }).first());

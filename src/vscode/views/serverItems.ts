@@ -14,11 +14,9 @@ import type { TreeNode } from './serversTree';
 
 export function serverItem(server: ManagedServer): vscode.TreeItem {
   const state = server.state;
-  const expandable = state.kind === 'running' && state.tools.length > 0;
-  const item = new vscode.TreeItem(
-    server.definition.label,
-    expandable ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
-  );
+  // Always expanded: VS Code keeps an item's first collapsible state by id, so a server drawn
+  // while it was still starting would otherwise stay collapsed once its tools arrive.
+  const item = new vscode.TreeItem(server.definition.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = `server:${server.id}`;
   item.description = shortState(state);
   item.iconPath = stateIcon(state);

@@ -30,6 +30,7 @@ export const entries = [
   { in: 'src/servers/fs/main.ts', out: 'dist/servers/fs.js', external: [] },
   { in: 'src/servers/sqlite/main.ts', out: 'dist/servers/sqlite.js', external: [] },
   { in: 'src/servers/http/main.ts', out: 'dist/servers/http.js', external: [] },
+  { in: 'src/gateway/main.ts', out: 'dist/gateway.js', external: [] },
 ];
 
 if (clean) rmSync(path.join(root, 'dist'), { recursive: true, force: true });

@@ -12,6 +12,11 @@ import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import { stdioTransportFactory } from '../../src/core/host/stdioTransportFactory';
 import type { CallToolResult } from '../../src/core/protocol/types';
 import { WardenError } from '../../src/core/util/errors';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { AuditLog } from '../../src/core/audit/auditLog';
+import { permissiveRouter } from '../helpers/gate';
 import { LogLines } from '../helpers/logLines';
 import { isAlive, projectRoot, testDeps } from '../helpers/processes';
 
@@ -53,6 +58,20 @@ describe('the reference @modelcontextprotocol/server-everything, hosted by Warde
     assert.equal(server.toolApprovals.size, names.length);
     const approval = server.toolApprovals.get('echo');
     assert.deepEqual(approval?.kind === 'approved' && [approval.by, approval.findings], ['first-use', []]);
+  });
+
+  it('calls its tools through the whole gate, whose checks read the schema dialect it declares', async () => {
+    const audit = await AuditLog.open({ dir: mkdtempSync(path.join(os.tmpdir(), 'warden-interop-')), key: randomBytes(32) });
+    try {
+      const router = permissiveRouter(registry, audit);
+      const outcome = await router.call({ caller: 'copilot', server: 'everything', tool: 'get-sum', args: { a: 20, b: 22 } });
+      assert.equal(outcome.kind, 'ok', JSON.stringify(outcome));
+      assert.equal(outcome.kind === 'ok' && text(outcome.result), 'The sum of 20 and 22 is 42.');
+      const refused = await router.call({ caller: 'copilot', server: 'everything', tool: 'get-sum', args: { a: 'twenty', b: 22 } });
+      assert.equal(refused.kind === 'failed' && refused.error.code, 'INVALID_ARGUMENTS');
+    } finally {
+      await audit.close();
+    }
   });
 
   it('calls echo and get-sum', async () => {

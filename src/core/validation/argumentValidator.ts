@@ -4,11 +4,28 @@
  * was expected.
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import AjvDraft07 from 'ajv';
 
 export type ArgumentCheck<T> = { ok: true; value: T } | { ok: false; message: string };
 export type ArgumentValidator<T> = (args: unknown) => ArgumentCheck<T>;
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+const options = { allErrors: true, strict: false, validateFormats: false } as const;
+const ajv2020 = new Ajv2020(options);
+const ajvDraft07 = new AjvDraft07(options);
+
+/**
+ * MCP schemas are 2020-12 unless they say otherwise, and many servers (the official SDK's among
+ * them) say draft-07. A schema is compiled in the dialect it declares; one declaring a dialect
+ * neither instance knows (2019-09, draft-06, draft-04) is checked in the nearest one without its
+ * declaration, rather than refused.
+ */
+function compile<T>(schema: object): ValidateFunction<T> {
+  const declared = '$schema' in schema && typeof schema.$schema === 'string' ? schema.$schema : undefined;
+  if (declared === undefined || declared.includes('2020-12')) return ajv2020.compile<T>(schema);
+  if (declared.includes('draft-07')) return ajvDraft07.compile<T>(schema);
+  const withoutDeclaration = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema'));
+  return declared.includes('2019-09') ? ajv2020.compile<T>(withoutDeclaration) : ajvDraft07.compile<T>(withoutDeclaration);
+}
 
 /** Compiles a validator; a schema that cannot be compiled yields a validator that says so. */
 export function compileArgumentValidator<T>(schema: object, toolName: string): ArgumentValidator<T> {
@@ -22,7 +39,7 @@ export function compileArgumentValidator<T>(schema: object, toolName: string): A
 export function compileSchemaValidator<T>(schema: object, label: string, schemaName: string): ArgumentValidator<T> {
   let validate: ValidateFunction<T>;
   try {
-    validate = ajv.compile<T>(schema);
+    validate = compile<T>(schema);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return () => ({ ok: false, message: `${schemaName} is not valid JSON Schema: ${reason}` });

@@ -1,6 +1,7 @@
 // `npm test`: builds once, then runs every tier in order and ends with one summary line.
 //   1. in memory and 2. real processes: Node's test runner over out/test/{unit,process}
 //   3. a real VS Code extension host (code-server + Chromium): scripts/host/run-tests.mjs
+//   then the benchmarks in smoke mode, so they cannot rot
 // Set WARDEN_SKIP_HOST=1 to leave out tier 3 while iterating locally; CI never sets it.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -66,6 +67,10 @@ if (process.env.WARDEN_SKIP_HOST === '1') {
     failed: count(host.output, /^\d+ passed, (\d+) failed$/gm) ?? (host.code === 0 ? 0 : 1),
   });
 }
+
+console.log('\n== Benchmarks, smoke mode: every case runs and yields numbers (no time is asserted)');
+const smoke = await run(process.execPath, ['bench/run.mjs', '--smoke']);
+tiers.push({ name: 'benchmark smoke', code: smoke.code, passed: smoke.code === 0 ? 1 : 0, failed: smoke.code === 0 ? 0 : 1 });
 
 console.log('\n== Summary');
 for (const tier of tiers) console.log(`${tier.name}: ${tier.passed} passed, ${tier.failed} failed${tier.code === 0 ? '' : ` (exit ${tier.code})`}`);

@@ -2,19 +2,9 @@
 // entry opens one log in `dir` (the durability check reads every file there) and returns
 // { audit: CallAudit, close() }. WARDEN_BENCH_AUDIT=<name> picks another for one run.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { out } from './common.mjs';
 
 const LOGS = {
-  jsonl: {
-    durability: 'JsonlAuditSink: an append resolves once appendFile is done (in the page cache: survives a process kill, not a power loss; no fsync)',
-    async open(dir) {
-      const { JsonlAuditSink } = out('src/core/audit/jsonlAuditSink.js');
-      const { JsonlCallAudit } = out('src/core/router/jsonlCallAudit.js');
-      const sink = new JsonlAuditSink(path.join(dir, 'audit.jsonl'));
-      return { audit: new JsonlCallAudit(sink), close: () => sink.dispose() };
-    },
-  },
   chained: {
     durability: 'AuditLog: an append resolves after the group commit that covers it is fdatasync-ed and its checkpoint written',
     async open(dir) {
@@ -25,7 +15,7 @@ const LOGS = {
   },
 };
 
-const CURRENT = 'jsonl'; // ← the one line to switch the benchmarks to another log
+const CURRENT = 'chained'; // ← the one line to switch the benchmarks to another log
 
 const chosen = process.env.WARDEN_BENCH_AUDIT ?? CURRENT;
 if (!(chosen in LOGS)) throw new Error(`WARDEN_BENCH_AUDIT=${chosen} is not one of ${Object.keys(LOGS).join(', ')}.`);

@@ -126,7 +126,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
         }
         const builtins = await builtinServerDefinitions(context, readSettings(), vscode.workspace.workspaceFolders ?? []);
         for (const d of builtins) logs.channel(d.id, d.label).info(d.note);
-        await registry.reconcile([...builtins, ...(await userServers.definitions())]);
+        const configured = await userServers.definitions();
+        // Values handed to servers through their environment (tokens, keys) never reach the log.
+        audit.setSecretValues(configured.flatMap((d) => Object.values(d.env ?? {})));
+        await registry.reconcile([...builtins, ...configured]);
       } catch (error) {
         void vscode.window.showErrorMessage(`Warden could not start its servers: ${errorMessage(error)}`);
       }

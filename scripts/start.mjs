@@ -53,6 +53,8 @@ async function main() {
       '--no-dependencies',
       // package.json has no "repository" field; without this flag vsce warns (or asks, in a terminal).
       '--allow-missing-repository',
+      // The README's screenshots ship inside the package and resolve from the extension's folder.
+      '--no-rewrite-relative-links',
       '--out',
       vsixPath,
     ],

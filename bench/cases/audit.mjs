@@ -1,6 +1,7 @@
 // Case 6: audit records per second with many calls in flight, through the router's CallAudit
 // interface (lib/auditTarget.mjs says which log), against the floor of any append-only log: raw
-// group commit of lines of the same size, without and with fdatasync. Then the durability check:
+// group commit of lines of the same size, without and with fdatasync; and, one call at a time, the
+// wait for a call's records against one raw durable append. Then the durability check:
 // a writer child is killed with SIGKILL mid-stream, and every call it had acknowledged must be in
 // the files.
 import { spawn } from 'node:child_process';
@@ -10,8 +11,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchDir, childEnv, exited } from '../lib/common.mjs';
 import { AUDIT_DURABILITY, openCallAudit } from '../lib/auditTarget.mjs';
-import { auditLoad, scanAuditFiles } from '../lib/auditLoad.mjs';
-import { median } from '../lib/measure.mjs';
+import { auditLoad, auditOneCall, scanAuditFiles } from '../lib/auditLoad.mjs';
+import { median, sequentialFor } from '../lib/measure.mjs';
 import { RawGroupCommit } from '../lib/rawGroupCommit.mjs';
 import { fmt, target } from '../lib/report.mjs';
 
@@ -52,6 +53,36 @@ async function runRaw(records, lineBytes, sync) {
     const seconds = (performance.now() - start) / 1000;
     await log.close();
     return records / seconds;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One call at a time: how long a call waits for its records (what the gate adds to a call). */
+async function oursSequential(seconds) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-bench-audit-seq-'));
+  try {
+    const { audit, close } = await openCallAudit(dir);
+    let n = 0;
+    await sequentialFor(() => auditOneCall(audit, n++), seconds / 4);
+    const samples = await sequentialFor(() => auditOneCall(audit, n++), seconds);
+    await close();
+    return median(samples);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One record at a time through the raw writer: the latency floor of a durable append. */
+async function rawSequential(lineBytes, sync, seconds) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-bench-raw-seq-'));
+  try {
+    const log = await RawGroupCommit.open(path.join(dir, 'raw.log'), sync);
+    const line = `${'x'.repeat(Math.max(1, Math.round(lineBytes) - 1))}\n`;
+    await sequentialFor(() => log.append(line), seconds / 4);
+    const samples = await sequentialFor(() => log.append(line), seconds);
+    await log.close();
+    return median(samples);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -103,6 +134,15 @@ export default {
       for (const sync of raws) results[sync ? 'rawSync' : 'raw'].push(await runRaw(ours.lines, ours.lineBytes, sync));
       log(`  round ${round + 1}/${rounds} done`);
     }
+    const seqSeconds = smoke ? 0.05 : 1;
+    const latency = { ours: [], raw: [], rawSync: [] };
+    for (let round = 0; round < rounds; round++) {
+      latency.ours.push(await oursSequential(seqSeconds));
+      latency.rawSync.push(await rawSequential(shape.lineBytes, true, seqSeconds));
+      latency.raw.push(await rawSequential(shape.lineBytes, false, seqSeconds));
+    }
+    const seq = { ours: median(latency.ours), raw: median(latency.raw), rawSync: median(latency.rawSync) };
+    log('  sequential latency done');
     const crashes = [];
     for (let i = 0; i < (smoke ? 1 : 3); i++) crashes.push(await crashCheck(smoke ? 1_000 : 50_000));
     log('  kill checks done');
@@ -123,6 +163,15 @@ export default {
           ],
         },
         {
+          title: 'One call at a time: the wait for its records (p50 µs)',
+          columns: ['writer', 'p50 µs', 'ours / this'],
+          rows: [
+            [`ours: one call's records (${fmt(shape.lines / total, 0)} per call), each awaited as the gate does`, fmt(seq.ours), '1.00'],
+            ['floor: one raw record, write only', fmt(seq.raw), fmt(seq.ours / seq.raw, 1)],
+            ['floor: one raw record, write + fdatasync', fmt(seq.rawSync), fmt(seq.ours / seq.rawSync, 1)],
+          ],
+        },
+        {
           title: 'Killed mid-stream (SIGKILL): acknowledged calls missing from the files',
           columns: ['run', 'acknowledged before the kill', 'missing'],
           rows: crashes.map((c, i) => [String(i + 1), fmt(c.acked), `${c.lost}${c.lost > 0 ? ` (e.g. ${c.example.join(', ')})` : ''}`]),
@@ -132,8 +181,12 @@ export default {
         target('audit records/s with many in flight', records, '>=', 100_000),
         target('acknowledged calls lost (after close, and after SIGKILL)', lostAfterKill, '<=', 0),
       ],
-      ratios: { 'ours / raw group commit (write only)': records / raw, 'ours / raw group commit (write + fdatasync)': records / rawSync },
-      numbers: { records, calls, raw, rawSync, killChecks: crashes.length },
+      ratios: {
+        'records/s, ours / raw group commit (write only)': records / raw,
+        'records/s, ours / raw group commit (write + fdatasync)': records / rawSync,
+        "one call's wait for its records / one raw write + fdatasync": seq.ours / seq.rawSync,
+      },
+      numbers: { records, calls, raw, rawSync, seqOurs: seq.ours, seqRaw: seq.raw, seqRawSync: seq.rawSync, killChecks: crashes.length },
       notes: [`Durability of an acknowledged append: ${AUDIT_DURABILITY}. The SIGKILL test covers a process crash; only an fsync before the acknowledgement covers a power loss.`],
     };
   },

@@ -81,7 +81,8 @@ async function measureSize(megabytes, { smoke, log }) {
         }
       }
     }
-    const counts = { point: smoke ? 20 : 500, scan: smoke ? 2 : big ? 5 : 20, rows1000: smoke ? 5 : 100 };
+    const rssReady = peakRss(ours.pid);
+    const counts = { point: smoke ? 20 : 600, scan: smoke ? 2 : big ? 9 : 60, rows1000: smoke ? 5 : 150 };
     const operations = ops(db, ours, native);
     const rows = (await native.native.query(ROWS.replace('?', '0'))).match(/"id":/g)?.length;
     if (rows !== 1000) throw new Error(`sqlite3 returned ${rows} rows for 1,000.`);
@@ -101,7 +102,7 @@ async function measureSize(megabytes, { smoke, log }) {
     }
     const rss = { ours: peakRss(ours.pid), native: peakRss(native.pid) };
     const p50 = (name, which) => median(samples[name][which]) / 1000;
-    return { db, ready: { ours: median(ready.ours), native: median(ready.native), load: median(ready.load) }, p50, rss };
+    return { db, ready: { ours: median(ready.ours), native: median(ready.native), load: median(ready.load) }, p50, rss, rssReady };
   } finally {
     await ours?.close();
     await native?.close();
@@ -135,13 +136,15 @@ export default {
           row('point query by primary key', 'point'),
           row('full scan (count, sum, max over every row)', 'scan'),
           row('1,000 rows as JSON', 'rows1000'),
-          ['peak RSS MB', fmt(mb(r.rss.ours)), fmt(mb(r.rss.native)), `${fmt(r.rss.ours / r.db.bytes, 2)}× file size (ours)`],
+          ['peak RSS MB, once ready (after the first query)', fmt(mb(r.rssReady)), '–', `${fmt(r.rssReady / r.db.bytes, 2)}× file size (ours)`],
+          ['peak RSS MB, after all the queries above', fmt(mb(r.rss.ours)), fmt(mb(r.rss.native)), `${fmt(r.rss.ours / r.db.bytes, 2)}× file size (ours)`],
         ],
       });
       targets.push(target(`${size}: full scan, ours / native`, r.p50('scan', 'ours') / r.p50('scan', 'native'), '<=', 1.5));
       if (megabytes >= 100) {
         targets.push(target(`${size}: ready to query (spawn to first answer), ms`, r.ready.ours, '<', 500));
-        targets.push(target(`${size}: server peak RSS / file size`, r.rss.ours / r.db.bytes, '<', 1.5));
+        targets.push(target(`${size}: server peak RSS / file size, after all the queries`, r.rss.ours / r.db.bytes, '<', 1.5));
+        ratios[`${size}: server peak RSS / file size, once ready`] = r.rssReady / r.db.bytes;
       } else {
         ratios[`${size}: server peak RSS / file size (fixed costs dominate a small file)`] = r.rss.ours / r.db.bytes;
       }
@@ -151,7 +154,7 @@ export default {
         numbers[`${size}.${name}.ours`] = r.p50(name, 'ours');
         numbers[`${size}.${name}.native`] = r.p50(name, 'native');
       }
-      Object.assign(numbers, { [`${size}.ready.ours`]: r.ready.ours, [`${size}.ready.native`]: r.ready.native, [`${size}.rss.ours`]: r.rss.ours, [`${size}.rss.native`]: r.rss.native });
+      Object.assign(numbers, { [`${size}.rss.ready`]: r.rssReady }, { [`${size}.ready.ours`]: r.ready.ours, [`${size}.ready.native`]: r.ready.native, [`${size}.rss.ours`]: r.rss.ours, [`${size}.rss.native`]: r.rss.native });
     }
     return {
       sections,

@@ -104,7 +104,6 @@ describe('fs server over stdio, driven by the SDK client', () => {
     assert.deepEqual(texts(result), [HELLO]);
     assert.deepEqual(result.structuredContent, {
       path: path.join(ws, 'hello.txt'),
-      text: HELLO,
       truncated: false,
       totalBytes: Buffer.byteLength(HELLO),
       startLine: 1,
@@ -126,7 +125,7 @@ describe('fs server over stdio, driven by the SDK client', () => {
   it('truncates at the cap on a character boundary and says so', async () => {
     const capped = await call('read_text', { path: 'accents.txt' });
     const expected = `a${'é'.repeat(31)}`; // 63 bytes: the 64th would split an "é"
-    assert.equal(capped.structuredContent?.['text'], expected);
+    assert.equal(texts(capped)[0], expected);
     assert.equal(capped.structuredContent?.['truncated'], true);
     assert.equal(capped.structuredContent?.['totalBytes'], Buffer.byteLength(ACCENTS));
     assert.deepEqual(texts(capped), [
@@ -134,10 +133,10 @@ describe('fs server over stdio, driven by the SDK client', () => {
       `[read_text: truncated after 63 bytes (file size ${Buffer.byteLength(ACCENTS)} bytes). Line 1 alone is longer than the byte limit, so it cannot be returned whole.]`,
     ]);
     const asked = await call('read_text', { path: 'accents.txt', maxBytes: 4 });
-    assert.equal(asked.structuredContent?.['text'], 'aé');
+    assert.equal(texts(asked)[0], 'aé');
     assert.equal(asked.structuredContent?.['truncated'], true);
     const overCap = await call('read_text', { path: 'accents.txt', maxBytes: 1_000_000 });
-    assert.equal(overCap.structuredContent?.['text'], expected);
+    assert.equal(texts(overCap)[0], expected);
   });
 
   it('lists a directory, sorted, with links reported as links', async () => {
@@ -294,9 +293,10 @@ describe('fs server over stdio: stat, find, search, pieces of files and secret f
   });
 
   it('read_text reads head, tail and byte ranges, and refuses mixing them', async () => {
-    assert.equal((await call(client, 'read_text', { path: 'log.txt', head: 2 })).structuredContent?.['text'], 'entry 1\nentry 2\n');
+    assert.equal(texts(await call(client, 'read_text', { path: 'log.txt', head: 2 }))[0], 'entry 1\nentry 2\n');
     const tail = await call(client, 'read_text', { path: 'log.txt', tail: 2 });
-    assert.deepEqual(tail.structuredContent, { path: path.join(ws, 'log.txt'), text: 'entry 999\nentry 1000\n', truncated: false, totalBytes: 9893, offset: 9872 });
+    assert.deepEqual(texts(tail), ['entry 999\nentry 1000\n']);
+    assert.deepEqual(tail.structuredContent, { path: path.join(ws, 'log.txt'), truncated: false, totalBytes: 9893, offset: 9872 });
     const bytes = await call(client, 'read_text', { path: 'log.txt', offset: 8, length: 8 });
     assert.deepEqual(texts(bytes), ['entry 2\n']);
     assert.equal(bytes.structuredContent?.['nextOffset'], 16);
@@ -313,7 +313,7 @@ describe('fs server over stdio: stat, find, search, pieces of files and secret f
     ]);
     const sqlite = await call(client, 'read_text', { path: 'data.sqlite' });
     assert.match(texts(sqlite)[0] ?? '', /^Denied by the secret-file rule "\*\.sqlite"/);
-    assert.equal((await call(client, 'read_text', { path: '.env.example' })).structuredContent?.['text'], 'TOKEN=\n');
+    assert.equal(texts(await call(client, 'read_text', { path: '.env.example' }))[0], 'TOKEN=\n');
     const listing = await call(client, 'list_dir', {});
     assert.deepEqual(listing.structuredContent?.['entries'], [
       { name: '.env', type: 'file', denied: '.env*' },
@@ -327,7 +327,7 @@ describe('fs server over stdio: stat, find, search, pieces of files and secret f
 
   it('--no-default-deny drops the built-in rules', async () => {
     const open = await connect(['--no-default-deny']);
-    assert.equal((await call(open, 'read_text', { path: '.env' })).structuredContent?.['text'], 'TOKEN=abc\n');
+    assert.equal(texts(await call(open, 'read_text', { path: '.env' }))[0], 'TOKEN=abc\n');
   });
 });
 

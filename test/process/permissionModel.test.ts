@@ -144,8 +144,12 @@ for (const runtime of runtimes) {
       await client.connect(transport);
       const call = async (args: Record<string, unknown>): Promise<CallToolResult> =>
         CallToolResultSchema.parse(await client?.callTool({ name: 'read_text', arguments: args }));
-      assert.equal((await call({ path: 'hello.txt' })).structuredContent?.['text'], 'hello\n');
-      assert.equal((await call({ path: 'hello.txt', tail: 1 })).structuredContent?.['text'], 'hello\n');
+      const text = async (args: Record<string, unknown>): Promise<string | undefined> => {
+        const [first] = (await call(args)).content;
+        return first?.type === 'text' ? first.text : undefined;
+      };
+      assert.equal(await text({ path: 'hello.txt' }), 'hello\n');
+      assert.equal(await text({ path: 'hello.txt', tail: 1 }), 'hello\n');
       const found = CallToolResultSchema.parse(await client.callTool({ name: 'search', arguments: { query: 'h(e|a)llo$', regex: true } }));
       assert.deepEqual([found.structuredContent?.['engine'], found.structuredContent?.['filesSearched']], ['linear', 1]);
       const viaLink = await call({ path: 'link-out' });

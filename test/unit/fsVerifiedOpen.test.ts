@@ -119,7 +119,7 @@ describe('verified open: a path swapped between check and use', () => {
   it('reads normally when nothing changes, through the same checks', async () => {
     const jail = createJail([ws]);
     const result = await readThrough(jail, 'dir/file.txt');
-    assert.equal(result.structuredContent?.['text'], 'inside\n');
+    assert.deepEqual(result.content, [{ type: 'text', text: 'inside\n' }]);
   });
 
   it('closes the descriptor it refuses', skipOnWindows, () => {

@@ -64,7 +64,6 @@ export function readTextTool(jail: Jail, limits: ReadTextLimits): RegisteredTool
         type: 'object',
         properties: {
           path: { type: 'string', description: 'The canonical absolute path that was read.' },
-          text: { type: 'string' },
           truncated: { type: 'boolean', description: 'True when the file or range continues beyond the returned text.' },
           totalBytes: { type: 'integer', description: 'The size of the whole file in bytes.' },
           startLine: { type: 'integer', description: 'Line reads only: the first line returned.' },
@@ -72,7 +71,7 @@ export function readTextTool(jail: Jail, limits: ReadTextLimits): RegisteredTool
           offset: { type: 'integer', description: 'tail and byte reads only: the byte offset of the first byte returned.' },
           nextOffset: { type: 'integer', description: 'tail and byte reads only: the offset to continue from, when the file goes on.' },
         },
-        required: ['path', 'text', 'truncated', 'totalBytes'],
+        required: ['path', 'truncated', 'totalBytes'],
         additionalProperties: false,
       },
       annotations: { title: 'Read text file', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -91,8 +90,12 @@ export function readTextTool(jail: Jail, limits: ReadTextLimits): RegisteredTool
   });
 }
 
+/**
+ * Where the text came from and how to go on. The text itself is only in `content`: carrying it here
+ * too would double every reply's bytes, and its serialisation dominates the cost of a large read.
+ */
 function structured(path: string, read: TextRead): JsonObject {
-  const result: JsonObject = { path, text: read.text, truncated: read.truncated, totalBytes: read.totalBytes };
+  const result: JsonObject = { path, truncated: read.truncated, totalBytes: read.totalBytes };
   if (read.startLine !== undefined) result['startLine'] = read.startLine;
   if (read.endLine !== undefined) result['endLine'] = read.endLine;
   if (read.offset !== undefined) result['offset'] = read.offset;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { NotificationMessage } from 'vscode-jsonrpc/node';
-import { NdjsonMessageWriter } from '../../src/core/transport/ndjsonWriter';
+import { BATCH_BYTES, NdjsonMessageWriter } from '../../src/core/transport/ndjsonWriter';
 
 /** A sink that holds each write until the test releases it, to observe what is in flight. */
 class HeldSink extends Writable {
@@ -50,6 +50,28 @@ describe('NdjsonMessageWriter', () => {
     );
     sink.releaseOne();
     await Promise.all(rest);
+  });
+
+  it('never joins large messages: a backlog goes out in batches within the limit, in order', async () => {
+    const sink = new HeldSink();
+    const writer = new NdjsonMessageWriter(sink);
+    const big = (n: number): NotificationMessage => ({ jsonrpc: '2.0', method: 'big', params: { n, text: 'x'.repeat(BATCH_BYTES / 2) } });
+    const numbers = (chunk: string): number[] => chunk.trimEnd().split('\n').map((line) => JSON.parse(line).params.n);
+    const first = writer.write(note(0));
+    const [big1, note2, note3, big4, big5] = [writer.write(big(1)), writer.write(note(2)), writer.write(note(3)), writer.write(big(4)), writer.write(big(5))];
+    sink.releaseOne();
+    await first;
+    assert.deepEqual(numbers(sink.writes[1]!), [1, 2, 3], 'a large message and the small ones after it fit one batch');
+    sink.releaseOne();
+    await Promise.all([big1, note2, note3]);
+    assert.deepEqual(numbers(sink.writes[2]!), [4], 'two large messages do not fit one batch');
+    sink.releaseOne();
+    await big4;
+    assert.deepEqual(numbers(sink.writes[3]!), [5]);
+    sink.releaseOne();
+    await big5;
+    assert.equal(sink.writes.length, 4);
+    for (const chunk of sink.writes) assert.ok(chunk.length <= BATCH_BYTES, `a write of ${chunk.length} characters exceeds the batch limit`);
   });
 
   it('rejects writes after end() with a clear message', async () => {

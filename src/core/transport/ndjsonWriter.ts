@@ -1,10 +1,14 @@
 /**
  * Writes MCP's stdio framing: each message as one line of JSON. One write is in flight at a time;
- * messages queued behind it go out together in the next write. This keeps memory bounded when a
- * peer reads slowly and lets small messages share a syscall.
+ * small messages queued behind it go out together in the next write, so they share a syscall. A
+ * batch stops growing at `BATCH_BYTES`: joining a backlog of large replies into one string would
+ * copy all of them once more while the peer is reading slowly.
  */
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-jsonrpc/node';
 import type { Writable } from 'node:stream';
+
+/** Messages are joined into one write up to this many characters; a longer message goes alone. */
+export const BATCH_BYTES = 64 * 1024;
 
 interface Queued {
   data: string;
@@ -54,9 +58,8 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
   }
 
   private flush(): void {
-    const batch = this.queue;
-    if (batch.length === 0) return;
-    this.queue = [];
+    if (this.queue.length === 0) return;
+    const batch = this.takeBatch();
     this.writing = true;
     const chunk = batch.length === 1 ? batch[0]!.data : batch.map((q) => q.data).join('');
     this.writable.write(chunk, 'utf8', (error) => {
@@ -72,6 +75,17 @@ export class NdjsonMessageWriter extends AbstractMessageWriter implements Messag
       if (!this.closed) this.flush();
       else this.failQueued(new Error('The connection closed before the message was sent.'));
     });
+  }
+
+  /** The first queued message, and those after it while the batch stays within `BATCH_BYTES`. */
+  private takeBatch(): Queued[] {
+    let size = this.queue[0]!.data.length;
+    let count = 1;
+    while (count < this.queue.length && size + this.queue[count]!.data.length <= BATCH_BYTES) {
+      size += this.queue[count]!.data.length;
+      count++;
+    }
+    return count === this.queue.length ? this.queue.splice(0) : this.queue.splice(0, count);
   }
 
   private failQueued(error: Error): void {

@@ -35,7 +35,8 @@ function main(): void {
     throw error;
   }
   for (const line of describeConfinement(jail.roots.map((r) => r.real))) stderrLog(`[${FS_SERVER_NAME}] ${line}`);
-  runStdioServer(createFsServer({ jail, maxBytes: args.maxBytes, log: stderrLog }), FS_SERVER_NAME);
+  // Reads are synchronous, so more requests at once would only hold more replies in memory.
+  runStdioServer(createFsServer({ jail, maxBytes: args.maxBytes, log: stderrLog }), FS_SERVER_NAME, { maxRequestsInFlight: 4 });
 }
 
 main();

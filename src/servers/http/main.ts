@@ -18,7 +18,8 @@ function main(): void {
     process.exit(2);
   }
   if (parsed.args.patterns.length === 0) stderrLog(`[${HTTP_SERVER_NAME}] no --allow given: every fetch will be refused.`);
-  runStdioServer(createHttpServer({ ...parsed.args, log: stderrLog }), HTTP_SERVER_NAME);
+  // Fetches wait on the network, so more of them run at once than in the local servers.
+  runStdioServer(createHttpServer({ ...parsed.args, log: stderrLog }), HTTP_SERVER_NAME, { maxRequestsInFlight: 16 });
 }
 
 main();

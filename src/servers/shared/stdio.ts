@@ -6,19 +6,31 @@ import { createMessageConnection, type Logger } from 'vscode-jsonrpc/node';
 import { NdjsonMessageReader } from '../../core/transport/ndjsonReader';
 import { NdjsonMessageWriter } from '../../core/transport/ndjsonWriter';
 import { McpCancellation, type McpServer } from './mcpServer';
+import { RequestWindow } from './requestWindow';
+
+export interface StdioServerOptions {
+  /**
+   * Requests worked on at once; more wait, unread, until a reply is out. This bounds memory by
+   * replies rather than by whatever burst a client sends.
+   */
+  readonly maxRequestsInFlight: number;
+}
 
 export function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-export function runStdioServer(server: McpServer, name: string): void {
+export function runStdioServer(server: McpServer, name: string, options: StdioServerOptions): void {
   // Nothing but protocol messages may reach stdout.
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
 
-  const reader = new NdjsonMessageReader(process.stdin);
-  const writer = new NdjsonMessageWriter(process.stdout);
+  const framing = { reader: new NdjsonMessageReader(process.stdin), writer: new NdjsonMessageWriter(process.stdout) };
+  const window = new RequestWindow(framing, options.maxRequestsInFlight, {
+    pause: () => process.stdin.pause(),
+    resume: () => process.stdin.resume(),
+  });
   const logger: Logger = {
     error: (m) => stderrLog(`[${name}] error: ${m}`),
     warn: (m) => stderrLog(`[${name}] warn: ${m}`),
@@ -26,9 +38,9 @@ export function runStdioServer(server: McpServer, name: string): void {
     log: (m) => stderrLog(`[${name}] ${m}`),
   };
   const cancellation = new McpCancellation();
-  const connection = createMessageConnection(reader, writer, logger, { cancellationStrategy: cancellation });
-  reader.onNoise(({ line }) => stderrLog(`[${name}] ignored a line that is not JSON: ${line}`));
-  reader.onError((error) => stderrLog(`[${name}] ${error.message}`));
+  const connection = createMessageConnection(window.reader, window.writer, logger, { cancellationStrategy: cancellation });
+  framing.reader.onNoise(({ line }) => stderrLog(`[${name}] ignored a line that is not JSON: ${line}`));
+  framing.reader.onError((error) => stderrLog(`[${name}] ${error.message}`));
   server.attach(connection, cancellation);
   // When stdin ends, the process is left to exit by itself once the calls still running have
   // answered: exiting at once would drop their replies. A call that never ends is the host's to

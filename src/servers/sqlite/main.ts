@@ -51,7 +51,8 @@ function main(): void {
     loadTimeoutMs: Math.max(MIN_LOAD_TIMEOUT_MS, args.timeoutMs),
     log,
   });
-  runStdioServer(createSqliteServer({ catalog, worker, ...args, log }), SQLITE_SERVER_NAME);
+  // One worker runs one query at a time; the window only bounds the results waiting to be sent.
+  runStdioServer(createSqliteServer({ catalog, worker, ...args, log }), SQLITE_SERVER_NAME, { maxRequestsInFlight: 4 });
 }
 
 if (isMainThread) main();

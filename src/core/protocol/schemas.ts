@@ -15,7 +15,27 @@ import type {
   ProgressParams,
 } from './types';
 
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateSchema: false });
+/**
+ * A validator compiled on its first use. Compiling every schema at load was most of a built-in
+ * server's start-up time, and a process uses only some of them (a server never checks results,
+ * the host never checks requests).
+ */
+export interface SchemaCheck<T> {
+  (value: unknown): value is T;
+  /** The problems found by the last check that failed. */
+  readonly errors: ErrorObject[] | null | undefined;
+}
+
+let shared: Ajv2020 | undefined;
+
+function lazy<T>(schema: object): SchemaCheck<T> {
+  let compiled: ValidateFunction<T> | undefined;
+  const check = (value: unknown): value is T => {
+    compiled ??= (shared ??= new Ajv2020({ allErrors: false, strict: false, validateSchema: false })).compile<T>(schema);
+    return compiled(value);
+  };
+  return Object.defineProperty(check, 'errors', { get: () => compiled?.errors }) as SchemaCheck<T>;
+}
 
 const object = { type: 'object' } as const;
 const implementation = {
@@ -74,7 +94,7 @@ const contentBlock = {
   ],
 } as const;
 
-export const validateInitializeResult: ValidateFunction<InitializeResult> = ajv.compile<InitializeResult>({
+export const validateInitializeResult: SchemaCheck<InitializeResult> = lazy<InitializeResult>({
   type: 'object',
   required: ['protocolVersion', 'capabilities', 'serverInfo'],
   properties: {
@@ -85,24 +105,24 @@ export const validateInitializeResult: ValidateFunction<InitializeResult> = ajv.
   },
 });
 
-export const validateInitializeParams: ValidateFunction<InitializeParams> = ajv.compile<InitializeParams>({
+export const validateInitializeParams: SchemaCheck<InitializeParams> = lazy<InitializeParams>({
   type: 'object',
   required: ['protocolVersion', 'capabilities', 'clientInfo'],
   properties: { protocolVersion: { type: 'string' }, capabilities: object, clientInfo: implementation },
 });
 
-export const validateListToolsParams: ValidateFunction<ListToolsParams> = ajv.compile<ListToolsParams>({
+export const validateListToolsParams: SchemaCheck<ListToolsParams> = lazy<ListToolsParams>({
   type: 'object',
   properties: { cursor: { type: 'string' }, _meta: meta },
 });
 
-export const validateListToolsResult: ValidateFunction<ListToolsResult> = ajv.compile<ListToolsResult>({
+export const validateListToolsResult: SchemaCheck<ListToolsResult> = lazy<ListToolsResult>({
   type: 'object',
   required: ['tools'],
   properties: { tools: { type: 'array', items: tool }, nextCursor: { type: 'string' } },
 });
 
-export const validateCallToolParams: ValidateFunction<CallToolParams> = ajv.compile<CallToolParams>({
+export const validateCallToolParams: SchemaCheck<CallToolParams> = lazy<CallToolParams>({
   type: 'object',
   required: ['name'],
   properties: {
@@ -112,7 +132,7 @@ export const validateCallToolParams: ValidateFunction<CallToolParams> = ajv.comp
   },
 });
 
-export const validateCallToolResult: ValidateFunction<CallToolResult> = ajv.compile<CallToolResult>({
+export const validateCallToolResult: SchemaCheck<CallToolResult> = lazy<CallToolResult>({
   type: 'object',
   required: ['content'],
   properties: {
@@ -123,13 +143,13 @@ export const validateCallToolResult: ValidateFunction<CallToolResult> = ajv.comp
   },
 });
 
-export const validateCancelledParams: ValidateFunction<CancelledParams> = ajv.compile<CancelledParams>({
+export const validateCancelledParams: SchemaCheck<CancelledParams> = lazy<CancelledParams>({
   type: 'object',
   required: ['requestId'],
   properties: { requestId, reason: { type: 'string' } },
 });
 
-export const validateProgressParams: ValidateFunction<ProgressParams> = ajv.compile<ProgressParams>({
+export const validateProgressParams: SchemaCheck<ProgressParams> = lazy<ProgressParams>({
   type: 'object',
   required: ['progressToken', 'progress'],
   properties: {

@@ -10,8 +10,12 @@ export type ArgumentCheck<T> = { ok: true; value: T } | { ok: false; message: st
 export type ArgumentValidator<T> = (args: unknown) => ArgumentCheck<T>;
 
 const options = { allErrors: true, strict: false, validateFormats: false } as const;
-const ajv2020 = new Ajv2020(options);
-const ajvDraft07 = new AjvDraft07(options);
+// Made on first use: each one compiles its dialect's meta-schema, which a process that never sees
+// that dialect should not pay for at start-up.
+let ajv2020: Ajv2020 | undefined;
+let ajvDraft07: AjvDraft07 | undefined;
+const dialect2020 = (): Ajv2020 => (ajv2020 ??= new Ajv2020(options));
+const dialectDraft07 = (): AjvDraft07 => (ajvDraft07 ??= new AjvDraft07(options));
 
 /**
  * MCP schemas are 2020-12 unless they say otherwise, and many servers (the official SDK's among
@@ -21,10 +25,10 @@ const ajvDraft07 = new AjvDraft07(options);
  */
 function compile<T>(schema: object): ValidateFunction<T> {
   const declared = '$schema' in schema && typeof schema.$schema === 'string' ? schema.$schema : undefined;
-  if (declared === undefined || declared.includes('2020-12')) return ajv2020.compile<T>(schema);
-  if (declared.includes('draft-07')) return ajvDraft07.compile<T>(schema);
+  if (declared === undefined || declared.includes('2020-12')) return dialect2020().compile<T>(schema);
+  if (declared.includes('draft-07')) return dialectDraft07().compile<T>(schema);
   const withoutDeclaration = Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema'));
-  return declared.includes('2019-09') ? ajv2020.compile<T>(withoutDeclaration) : ajvDraft07.compile<T>(withoutDeclaration);
+  return declared.includes('2019-09') ? dialect2020().compile<T>(withoutDeclaration) : dialectDraft07().compile<T>(withoutDeclaration);
 }
 
 /** Compiles a validator; a schema that cannot be compiled yields a validator that says so. */

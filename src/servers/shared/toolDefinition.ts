@@ -1,5 +1,5 @@
 import type { CallToolResult, Tool } from '../../core/protocol/types';
-import { compileArgumentValidator } from '../../core/validation/argumentValidator';
+import { compileArgumentValidator, type ArgumentValidator } from '../../core/validation/argumentValidator';
 
 export interface ToolContext {
   /** Aborted when the client cancels the call or the connection closes. */
@@ -25,11 +25,17 @@ export interface RegisteredTool {
   invoke(args: unknown, context: ToolContext): Invocation;
 }
 
+/**
+ * The argument check is compiled on the tool's first call, not at start-up: compiling every tool's
+ * schema was most of a server's time to answer `initialize`. The unit tests compile every built-in
+ * schema, so a schema that does not compile cannot ship.
+ */
 export function defineTool<Args>(definition: ToolDefinition<Args>): RegisteredTool {
-  const check = compileArgumentValidator<Args>(definition.tool.inputSchema, definition.tool.name);
+  let check: ArgumentValidator<Args> | undefined;
   return {
     tool: definition.tool,
     invoke(args, context) {
+      check ??= compileArgumentValidator<Args>(definition.tool.inputSchema, definition.tool.name);
       const checked = check(args ?? {});
       if (!checked.ok) return { kind: 'invalid-arguments', message: checked.message };
       return { kind: 'started', result: Promise.resolve().then(() => definition.run(checked.value, context)) };

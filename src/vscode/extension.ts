@@ -61,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
     dir: path.join(storage.fsPath, 'audit'),
     key: await auditKey(context),
     maxFileBytes: auditSettings.maxFileMegabytes * 2 ** 20,
+    durability: auditSettings.durability,
     ...(auditSettings.retentionDays > 0 && { retentionDays: auditSettings.retentionDays }),
   });
   if (audit.openReport.message) logs.channel('audit', 'Audit').warn(audit.openReport.message);

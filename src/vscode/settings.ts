@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { AuditDurability } from '../core/audit/auditLog';
 
 /** Warden's settings, read in one place. Each is described in package.json. */
 export interface WardenSettings {
   readonly toolTimeoutMs: number;
-  readonly audit: { readonly maxFileMegabytes: number; readonly retentionDays: number };
+  readonly audit: { readonly maxFileMegabytes: number; readonly retentionDays: number; readonly durability: AuditDurability };
   readonly filesystem: {
     readonly enabled: boolean;
     readonly maxReadBytes: number;
@@ -37,6 +38,8 @@ export function readSettings(): WardenSettings {
     audit: {
       maxFileMegabytes: clamp(config.get<number>('audit.maxFileMegabytes', 10), 1, 1024),
       retentionDays: Math.floor(clamp(config.get<number>('audit.retentionDays', 0), 0, 36_500)),
+      // Anything but the stronger value reads as the default.
+      durability: config.get<string>('audit.durability') === 'sync' ? 'sync' : 'flush',
     },
     filesystem: {
       enabled: config.get<boolean>('filesystem.enabled', true),

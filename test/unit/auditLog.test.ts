@@ -95,6 +95,26 @@ describe('appending', () => {
     assert.deepEqual((await verifyAuditLog(dir, KEY)).breaks, []);
   });
 
+  it('with durability "sync", writes the same chain: every record in the file and named by the checkpoint when acknowledged', async () => {
+    const dir = fresh('sync');
+    const log = await openLog(dir, { durability: 'sync' });
+    const records = await Promise.all(Array.from({ length: 20 }, (_, i) => started(log, `s${i}`)));
+    const lines = readLines(path.join(dir, 'audit-000001.jsonl'));
+    assert.equal(parseLine(lines.at(-1)!).seq, records.at(-1)!.seq);
+    const checkpoint = await readCheckpoint(dir, new RecordCodec(KEY));
+    assert.ok(checkpoint.kind === 'valid');
+    assert.equal(checkpoint.checkpoint.hash, hashOf(lines.at(-1)!));
+    await log.close();
+    assert.deepEqual((await verifyAuditLog(dir, KEY)).breaks, []);
+  });
+
+  it('refuses a durability or sync interval it does not know, and creates nothing', async () => {
+    const dir = path.join(fresh('bad-options'), 'log');
+    await assert.rejects(openLog(dir, { durability: 'fsync' as never }), /durability must be "flush" or "sync", not "fsync"/);
+    await assert.rejects(openLog(dir, { syncIntervalMs: 0 }), /sync interval must be between 1 and 60000 ms, not 0/);
+    assert.equal(existsSync(dir), false);
+  });
+
   it('refuses appends after close, saying so', async () => {
     const log = await openLog(fresh('closed'));
     await log.close();

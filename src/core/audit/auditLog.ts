@@ -1,14 +1,17 @@
 /**
  * Warden's audit log: every tool call, signed and chained, in a directory the host chooses. The
  * gate calls `started` before a call runs, `finished` after, and `refused` for a call that never
- * ran; each resolves once its record is durable. Views read the newest calls, `verify` proves the
- * chain, `exportTo` copies it out. The format is described in records.ts.
+ * ran; each resolves once its record is written as far as the log's durability asks (see
+ * `AuditDurability`). Views read the newest calls, `verify` proves the chain, `exportTo` copies it
+ * out. The format is described in records.ts.
  */
 import { promises as fsp } from 'node:fs';
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import { callBody, finishedBody, refusedBody, startedBody, type CallEntry, type FinishedEntry, type RefusedEntry, type StartedEntry } from './callEntries';
 import { CheckpointWriter, type Checkpoint } from './checkpoint';
-import { ChainWriter } from './chainWriter';
+import { ChainWriter, DEFAULT_SYNC_INTERVAL_MS, type AuditDurability } from './chainWriter';
+
+export type { AuditDurability } from './chainWriter';
 import { exportAuditLog, type ExportFormat, type ExportResult } from './exporter';
 import { findCall, readRecentCalls, readRecentRecords, type AuditCall, type CallQuery, type ReadLimit } from './history';
 import { openChain, type OpenReport } from './logOpening';
@@ -32,6 +35,10 @@ export interface AuditLogOptions {
   readonly maxFileBytes?: number;
   /** Files last written more than this many days ago are deleted at open and rotation. Absent: kept forever. */
   readonly retentionDays?: number;
+  /** What an acknowledged record survives; see `AuditDurability`. Default `flush`. */
+  readonly durability?: AuditDurability;
+  /** With `flush`: the longest a record waits for its fdatasync, in ms. Default 100. */
+  readonly syncIntervalMs?: number;
   /** Strings to mask wherever they appear, such as the values of servers' secret environment variables. */
   readonly secretValues?: readonly string[];
   readonly now?: () => number;
@@ -72,6 +79,12 @@ export class AuditLog {
     if (options.maxFileBytes !== undefined && !(Number.isSafeInteger(options.maxFileBytes) && options.maxFileBytes > 0)) {
       throw new Error(`The audit log's file size limit must be a positive number of bytes, not ${options.maxFileBytes}.`);
     }
+    if (options.durability !== undefined && options.durability !== 'flush' && options.durability !== 'sync') {
+      throw new Error(`The audit log's durability must be "flush" or "sync", not ${JSON.stringify(options.durability)}.`);
+    }
+    if (options.syncIntervalMs !== undefined && !(Number.isFinite(options.syncIntervalMs) && options.syncIntervalMs > 0 && options.syncIntervalMs <= 60_000)) {
+      throw new Error(`The audit log's sync interval must be between 1 and 60000 ms, not ${options.syncIntervalMs}.`);
+    }
     if (options.retentionDays !== undefined && !(Number.isFinite(options.retentionDays) && options.retentionDays > 0)) {
       throw new Error(`The audit log's retention must be a positive number of days, not ${options.retentionDays}; leave it out to keep every file.`);
     }
@@ -91,6 +104,8 @@ export class AuditLog {
         codec,
         checkpoint,
         maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+        durability: options.durability ?? 'flush',
+        syncIntervalMs: options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,
         now,
         start: opening.start,
       });
@@ -127,12 +142,12 @@ export class AuditLog {
     this.redactor = new Redactor(values);
   }
 
-  /** Appends one record; resolves with it, sealed, once it is durable. */
+  /** Appends one record; resolves with it, sealed, once it is written. */
   append(entry: CallEntry): Promise<LogRecord> {
     return this.write(() => callBody(entry, this.redactor), entry.time);
   }
 
-  /** Before a call runs. Resolves once the record is durable; the call should not run before. */
+  /** Before a call runs. Resolves once the record is written; the call should not run before. */
   async started(entry: StartedEntry): Promise<void> {
     await this.write(() => startedBody(entry, this.redactor), entry.time);
   }

@@ -1,16 +1,20 @@
 /**
- * The write path: group commit. One write+fdatasync is in flight at a time; records appended
- * meanwhile queue and go out together in the next one. Each record is sealed (seq, prev, mac) when
- * its batch is taken, in the order appends were called; a promise resolves only after the fsync
- * that covers its record and the checkpoint that names it, so nothing acknowledged can be lost.
+ * The write path: group commit. One batch is written at a time; records appended meanwhile queue
+ * and go out together in the next one. Each record is sealed (seq, prev, mac) when its batch is
+ * taken, in the order appends were called; a promise resolves only after its batch and the
+ * checkpoint that names it are written, so nothing acknowledged can be lost by a crash.
+ *
+ * How far "written" goes is the log's durability (see `AuditDurability`): `sync` waits for
+ * fdatasync before acknowledging; `flush` acknowledges once the operating system has the bytes and
+ * syncs them in the background within `syncIntervalMs`.
  *
  * A file is closed once it has reached `maxFileBytes` (it may exceed it by one record); the next
  * starts with a header record chained to the last record of the previous one.
  *
- * A failed write leaves the file in an unknown state, so the writer stops: that batch and every
- * later append are rejected with the cause, and the next open recovers the file.
+ * A failed write or sync leaves the file in an unknown state, so the writer stops: that batch and
+ * every later append are rejected with the cause, and the next open recovers the file.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, writeSync } from 'node:fs';
 import path from 'node:path';
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import type { CheckpointWriter } from './checkpoint';
@@ -26,6 +30,17 @@ export interface ChainPosition {
   readonly hash: string;
 }
 
+/**
+ * What an acknowledged record survives.
+ * - `flush`: a crash of the process (or of VS Code) loses nothing: the record is in the operating
+ *   system's hands before the call goes on. A power failure or kernel crash may lose the records of
+ *   the last `syncIntervalMs`. This is what audit daemons do by default (auditd's incremental_async).
+ * - `sync`: nothing acknowledged is lost even on power failure; every call waits for the disk.
+ */
+export type AuditDurability = 'flush' | 'sync';
+
+export const DEFAULT_SYNC_INTERVAL_MS = 100;
+
 export interface ChainWriterOptions {
   readonly dir: string;
   readonly logId: string;
@@ -33,6 +48,9 @@ export interface ChainWriterOptions {
   readonly checkpoint: CheckpointWriter;
   readonly maxFileBytes: number;
   readonly now: () => number;
+  readonly durability: AuditDurability;
+  /** `flush` only: the longest a written record waits for its fdatasync. */
+  readonly syncIntervalMs: number;
   /** Where the chain ends now; `needsHeader` when the segment has no record yet. */
   readonly start: ChainPosition & { readonly needsHeader: boolean };
 }
@@ -63,6 +81,10 @@ export class ChainWriter {
   private position: ChainPosition;
   private needsHeader: boolean;
   private clock = { ms: Number.NaN, iso: '' };
+  /** `flush` only: bytes written to the open file since its last fdatasync, and the timer that will sync them. */
+  private unsynced = false;
+  private syncDue = false;
+  private syncTimer: NodeJS.Timeout | undefined;
   private readonly commitEmitter = new Emitter<readonly LogRecord[]>();
   private readonly rotateEmitter = new Emitter<Segment>();
 
@@ -99,16 +121,23 @@ export class ChainWriter {
   /** Waits for everything queued, then syncs and closes. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.syncTimer);
     await this.draining;
     const handle = this.handle;
     this.handle = undefined;
+    if (this.unsynced && !this.failure) await handle?.datasync();
+    this.unsynced = false;
     await handle?.close();
     this.commitEmitter.dispose();
     this.rotateEmitter.dispose();
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0 && !this.failure) {
+    while ((this.queue.length > 0 || this.syncDue) && !this.failure) {
+      if (this.queue.length === 0) {
+        await this.syncInBackground();
+        continue;
+      }
       const batch = this.queue;
       this.queue = [];
       await this.commit(batch);
@@ -168,9 +197,37 @@ export class ChainWriter {
       for (const { pending } of acknowledged) pending.reject(this.failure);
       return;
     }
+    if (this.options.durability === 'flush') this.scheduleSync();
     for (const { pending, record } of acknowledged) pending.resolve(record);
     this.commitEmitter.fire(records);
     for (const group of groups) if (group.opening === 'exclusive') this.rotateEmitter.fire(group.segment);
+  }
+
+  private scheduleSync(): void {
+    this.unsynced = true;
+    if (this.syncTimer !== undefined || this.closed) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.syncDue = true;
+      this.draining ??= this.drain();
+    }, this.options.syncIntervalMs);
+    // The data is the operating system's already; a timer must not keep a finished process alive.
+    this.syncTimer.unref();
+  }
+
+  /** Runs between batches, never during one, so the handle it syncs is the one written to. */
+  private async syncInBackground(): Promise<void> {
+    this.syncDue = false;
+    if (!this.unsynced || !this.handle) return;
+    this.unsynced = false;
+    try {
+      await this.handle.datasync();
+    } catch (error) {
+      this.failure = new Error(
+        `Could not sync the audit log in ${this.options.dir} to disk: ${error instanceof Error ? error.message : String(error)}. ` +
+          'No further calls can be recorded until the log is reopened (reload the window); check the disk.',
+      );
+    }
   }
 
   /** The log's clock as ISO text, formatted once per millisecond. */
@@ -192,9 +249,25 @@ export class ChainWriter {
       if (group.opening !== 'existing') await syncDirectory(path.dirname(group.segment.path));
       const old = this.handle;
       this.handle = handle;
+      // A file is left only once it is on disk, whatever the durability.
+      if (old && this.unsynced) await old.datasync();
+      this.unsynced = false;
       await old?.close();
     }
-    await handle.appendFile(`${group.lines.join('\n')}\n`, 'utf8');
-    await handle.datasync();
+    const data = Buffer.from(`${group.lines.join('\n')}\n`, 'utf8');
+    if (this.options.durability === 'sync') {
+      await handle.appendFile(data);
+      await handle.datasync();
+      return;
+    }
+    // A few hundred bytes into the page cache: a direct write costs microseconds, where a trip
+    // through libuv's thread pool costs tens of them and lets the call's answer wait for it.
+    writeAll(handle.fd, data);
   }
+}
+
+/** Writes every byte at the file's end (it is opened for appending); a short write goes on from where it stopped. */
+function writeAll(fd: number, data: Buffer): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }

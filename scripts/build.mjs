@@ -29,6 +29,7 @@ export const entries = [
   { in: 'src/vscode/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'src/servers/fs/main.ts', out: 'dist/servers/fs.js', external: [] },
   { in: 'src/servers/sqlite/main.ts', out: 'dist/servers/sqlite.js', external: [] },
+  { in: 'src/servers/sqlite/worker.ts', out: 'dist/servers/sqlite-worker.js', external: [] },
   { in: 'src/servers/http/main.ts', out: 'dist/servers/http.js', external: [] },
   { in: 'src/gateway/main.ts', out: 'dist/gateway.js', external: [] },
 ];

@@ -142,6 +142,12 @@ describe('sqlite server over stdio: reads, and refuses every write', () => {
     await server.client.close();
   });
 
+  it('reads the databases named with --db into memory once initialized, without waiting for a query', async () => {
+    // Only the ahead-of-time reading logs this line; queries read what they need without a word.
+    await server.logged('test.sqlite is in memory, ready to query');
+    await server.logged('shop.sqlite is in memory, ready to query');
+  });
+
   it('introduces itself and lists four read-only, closed-world tools', async () => {
     assert.equal(server.client.getServerVersion()?.name, 'warden-sqlite');
     assert.ok(server.client.getInstructions()?.includes('test.sqlite, shop.sqlite'));

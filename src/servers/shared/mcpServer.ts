@@ -32,6 +32,8 @@ export interface McpServerOptions {
   readonly pageSize?: number;
   /** Where the server's own diagnostics go (stderr for a stdio server). */
   readonly log: (line: string) => void;
+  /** Called when the client says it is initialized: the time for work that should not delay the handshake. */
+  readonly onInitialized?: () => void;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -95,7 +97,7 @@ export class McpServer {
   /** Installs the handlers. The caller creates the connection with `cancellation` and calls `listen()`. */
   attach(connection: MessageConnection, cancellation: McpCancellation): void {
     connection.onRequest(Initialize.type, (params) => this.initialize(params));
-    connection.onNotification(Initialized.type, () => undefined);
+    connection.onNotification(Initialized.type, () => this.options.onInitialized?.());
     connection.onRequest(Ping.type, () => ({}));
     // MCP lets a client leave out the params of tools/list (the SDK does). vscode-jsonrpc refuses a
     // typed request without params, and calls a handler registered by name with only the token.

@@ -66,17 +66,19 @@ export class Catalog {
     return new Catalog(files, realPaths, roots);
   }
 
+  /** The databases given with --db, named as `list` names them, without walking the roots. */
+  named(): DatabaseRef[] {
+    const ids = new Set<string>();
+    return this.files.map((file) => ({ ...file, id: uniqueId(ids, path.basename(file.path)) }));
+  }
+
   /** Every database, roots walked afresh. Ids are stable: a --db's file name, or a root-relative path. */
   list(): CatalogListing {
-    const found: DatabaseRef[] = [];
-    const ids = new Set<string>();
+    const found = this.named();
+    const ids = new Set(found.map((ref) => ref.id));
     const add = (ref: DatabaseRef, id: string): void => {
-      let unique = id;
-      for (let n = 2; ids.has(unique); n += 1) unique = `${id} (${n})`;
-      ids.add(unique);
-      found.push({ ...ref, id: unique });
+      found.push({ ...ref, id: uniqueId(ids, id) });
     };
-    for (const file of this.files) add(file, path.basename(file.path));
     const seen = new Set(this.fileRealPaths);
     let walkTruncated = false;
     for (const root of this.roots) {
@@ -158,4 +160,12 @@ function walkRoot(root: string): { files: string[]; truncated: boolean } {
   };
   visit(root, 0);
   return { files, truncated };
+}
+
+/** `id`, or `id (2)`, `id (3)`… when taken; the result is added to `ids`. */
+function uniqueId(ids: Set<string>, id: string): string {
+  let unique = id;
+  for (let n = 2; ids.has(unique); n += 1) unique = `${id} (${n})`;
+  ids.add(unique);
+  return unique;
 }

@@ -14,7 +14,7 @@ import { formatDuration } from './format';
 import { isWorkerReply, type DatabaseRef, type ToolPayload, type WorkerConfig, type WorkerOperation } from './protocol';
 
 export interface DatabaseWorkerOptions {
-  /** The script the worker runs (this bundle, re-entered). */
+  /** The script the worker runs (dist/servers/sqlite-worker.js). */
   readonly script: string;
   readonly config: WorkerConfig;
   /** Per request, once it is running. */
@@ -49,6 +49,17 @@ export class DatabaseWorker {
     const result = this.queue.then(() => this.execute(operation, what, signal, onRunning));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Starts the worker and has it read these databases, in order, without waiting for it. A query
+   * that comes meanwhile waits for the reading it needs, as it would have read the file itself.
+   * A file that cannot be read is reported by the query that needs it.
+   */
+  preload(databases: readonly DatabaseRef[]): void {
+    if (databases.length === 0) return;
+    const worker = this.ensureWorker();
+    for (const database of databases) worker.postMessage({ op: 'load', database, id: this.nextId++ });
   }
 
   /** Stops the worker; a later `run` starts a new one. */

@@ -1,17 +1,15 @@
 /**
- * Entry of the built-in SQLite server (bundled to dist/servers/sqlite.js, with sql-wasm.wasm
- * copied beside it). The same file runs twice: on the main thread it is the MCP server; in the
- * worker thread it starts (`new Worker(__filename)`) it holds sql.js and the databases.
+ * Entry of the built-in SQLite server (bundled to dist/servers/sqlite.js, with sqlite-worker.js
+ * and sql-wasm.wasm beside it). This thread is the MCP server; the worker thread it starts holds
+ * sql.js and the databases (worker.ts).
  * Usage: node dist/servers/sqlite.js (--db <file> | --root <dir>)... [options]; a bad command
  * line prints the reason and the usage to stderr and exits 2.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { runStdioServer, stderrLog } from '../shared/stdio';
 import { Catalog, CatalogSetupError } from './catalog';
 import { DatabaseWorker } from './databaseWorker';
-import { runWorker } from './engine/workerMain';
 import { USAGE, parseSqliteServerArgs } from './options';
 import { SQLITE_SERVER_NAME, createSqliteServer } from './server';
 
@@ -39,13 +37,15 @@ function main(): void {
     throw error;
   }
   const wasmPath = path.join(__dirname, 'sql-wasm.wasm');
-  if (!fs.existsSync(wasmPath)) {
-    process.stderr.write(`${SQLITE_SERVER_NAME}: SQLite's WebAssembly module is missing (${wasmPath}); rebuild with node scripts/build.mjs.\n`);
+  const workerPath = path.join(__dirname, 'sqlite-worker.js');
+  for (const [file, what] of [[wasmPath, "SQLite's WebAssembly module"], [workerPath, 'The worker script']] as const) {
+    if (fs.existsSync(file)) continue;
+    process.stderr.write(`${SQLITE_SERVER_NAME}: ${what} is missing (${file}); rebuild with node scripts/build.mjs.\n`);
     process.exit(1);
   }
   const log = (line: string): void => stderrLog(`[${SQLITE_SERVER_NAME}] ${line}`);
   const worker = new DatabaseWorker({
-    script: __filename,
+    script: workerPath,
     config: { wasmPath, maxDatabaseBytes: args.maxDatabaseBytes, maxRows: args.maxRows, maxResultBytes: args.maxResultBytes },
     timeoutMs: args.timeoutMs,
     loadTimeoutMs: Math.max(MIN_LOAD_TIMEOUT_MS, args.timeoutMs),
@@ -55,5 +55,4 @@ function main(): void {
   runStdioServer(createSqliteServer({ catalog, worker, ...args, log }), SQLITE_SERVER_NAME, { maxRequestsInFlight: 4 });
 }
 
-if (isMainThread) main();
-else runWorker();
+main();

@@ -35,6 +35,9 @@ export function createSqliteServer(options: SqliteServerOptions): McpServer {
         'Call list_databases for their ids, list_tables and describe_table to learn a schema, then query to run one SELECT at a time. ' +
         'Nothing can be written: statements that would change a database are refused.',
       log: options.log,
+      // The databases named on the command line are read into memory once the handshake is done,
+      // so the first query does not wait for the worker to start and the file to be read.
+      onInitialized: () => worker.preload(catalog.named()),
     },
     [
       listDatabasesTool(catalog, options.maxDatabaseBytes),

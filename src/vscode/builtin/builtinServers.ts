@@ -57,7 +57,12 @@ export async function builtinServerDefinitions(
     const script = bundle(context, 'sqlite.js');
     const sql = settings.sqlite;
     // The same paths as the filesystem server's, less /proc/self/fd, which only its descriptor check reads.
-    const readPaths = [...fsServerReadPaths(script, roots).filter((p) => p !== LINUX_DESCRIPTOR_DIRECTORY), bundle(context, 'sql-wasm.wasm'), ...sql.databases];
+    const readPaths = [
+      ...fsServerReadPaths(script, roots).filter((p) => p !== LINUX_DESCRIPTOR_DIRECTORY),
+      bundle(context, 'sqlite-worker.js'),
+      bundle(context, 'sql-wasm.wasm'),
+      ...sql.databases,
+    ];
     const confinement = await confinementFor(readPaths, outside);
     definitions.push({
       id: SQLITE_SERVER_ID,

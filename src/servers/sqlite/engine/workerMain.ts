@@ -45,11 +45,18 @@ export function runWorker(): void {
 function answer(engine: Engine, request: WorkerRequest, send: (reply: WorkerReply) => void): WorkerReply {
   try {
     engine.load(request.database);
-    if (request.op === 'load') return { id: request.id, kind: 'done', payload: { text: 'loaded', structured: {} } };
+    if (request.op === 'load') {
+      process.stderr.write(`[warden-sqlite worker] ${request.database.id} is in memory, ready to query\n`);
+      return { id: request.id, kind: 'done', payload: { text: 'loaded', structured: {} } };
+    }
     send({ id: request.id, kind: 'running' });
     return { id: request.id, kind: 'done', payload: perform(engine, request) };
   } catch (error) {
-    if (error instanceof ToolError) return { id: request.id, kind: 'failed', message: error.message };
+    if (error instanceof ToolError) {
+      // Nobody waits for a load made ahead of time: the log is where its failure is seen.
+      if (request.op === 'load') process.stderr.write(`[warden-sqlite worker] could not read ${request.database.id}: ${error.message}\n`);
+      return { id: request.id, kind: 'failed', message: error.message };
+    }
     process.stderr.write(`[warden-sqlite worker] ${request.op} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return { id: request.id, kind: 'failed', message: `${request.op} failed unexpectedly: ${errorMessage(error)}` };
   }

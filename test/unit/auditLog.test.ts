@@ -41,16 +41,20 @@ describe('appending', () => {
     assert.deepEqual(batches, [1, 299], 'the first append is written alone; the 299 queued behind it go in one write');
   });
 
-  it('resolves only once the record is in the file and the checkpoint names it', async () => {
+  it('resolves only once the record is in the file; the checkpoint names it once synced', async () => {
     const dir = fresh('durable');
-    const log = await openLog(dir);
+    const log = await openLog(dir, { syncIntervalMs: 60_000 });
     const record = await started(log, 'x');
     const lines = readLines(path.join(dir, 'audit-000001.jsonl'));
     assert.equal(parseLine(lines.at(-1)!).seq, record.seq);
-    const checkpoint = await readCheckpoint(dir, new RecordCodec(KEY));
-    assert.ok(checkpoint.kind === 'valid');
-    assert.equal(checkpoint.checkpoint.seq, record.seq);
-    assert.equal(checkpoint.checkpoint.hash, hashOf(lines.at(-1)!));
+    const before = await readCheckpoint(dir, new RecordCodec(KEY));
+    assert.ok(before.kind === 'valid');
+    assert.ok(before.checkpoint.seq < record.seq, 'with "flush" the checkpoint waits for the sync');
+    await log.sync();
+    const after = await readCheckpoint(dir, new RecordCodec(KEY));
+    assert.ok(after.kind === 'valid');
+    assert.equal(after.checkpoint.seq, record.seq);
+    assert.equal(after.checkpoint.hash, hashOf(lines.at(-1)!));
     await log.close();
   });
 

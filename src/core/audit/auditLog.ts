@@ -188,6 +188,11 @@ export class AuditLog {
     return exportAuditLog(this.dir, { ...options, end: this.readLimit() });
   }
 
+  /** Puts everything written so far on disk and names it in the checkpoint, without waiting for the interval. */
+  sync(): Promise<void> {
+    return this.writer.syncNow();
+  }
+
   /** Writes what is queued, then syncs and releases the log. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -1,12 +1,16 @@
 /**
  * The write path: group commit. One batch is written at a time; records appended meanwhile queue
  * and go out together in the next one. Each record is sealed (seq, prev, mac) when its batch is
- * taken, in the order appends were called; a promise resolves only after its batch and the
- * checkpoint that names it are written, so nothing acknowledged can be lost by a crash.
+ * taken, in the order appends were called; a promise resolves only after its batch is written, so
+ * nothing acknowledged can be lost by a crash.
  *
- * How far "written" goes is the log's durability (see `AuditDurability`): `sync` waits for
- * fdatasync before acknowledging; `flush` acknowledges once the operating system has the bytes and
- * syncs them in the background within `syncIntervalMs`.
+ * How far "written" goes is the log's durability (see `AuditDurability`):
+ * - `sync`: each batch is fdatasync-ed, then the checkpoint is rewritten to name it, then the
+ *   batch is acknowledged.
+ * - `flush`: each batch is acknowledged once the operating system has it. Within `syncIntervalMs`
+ *   the file is fdatasync-ed and the checkpoint rewritten to name everything synced, so the
+ *   checkpoint never names records that are not on disk (a power loss does not look like
+ *   tampering), and a truncation of the log is detectable for all but the last interval's records.
  *
  * A file is closed once it has reached `maxFileBytes` (it may exceed it by one record); the next
  * starts with a header record chained to the last record of the previous one.
@@ -83,6 +87,8 @@ export class ChainWriter {
   private clock = { ms: Number.NaN, iso: '' };
   /** `flush` only: bytes written to the open file since its last fdatasync, and the timer that will sync them. */
   private unsynced = false;
+  /** `flush` only: the checkpoint names an older end than `position`. */
+  private checkpointBehind = false;
   private syncDue = false;
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly commitEmitter = new Emitter<readonly LogRecord[]>();
@@ -118,15 +124,27 @@ export class ChainWriter {
     });
   }
 
+  /**
+   * Syncs what was written and rewrites the checkpoint now, rather than within the interval:
+   * resolves once both are done (at once with `sync`, where every batch is both already).
+   */
+  async syncNow(): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.syncDue = true;
+    this.draining ??= this.drain();
+    await this.draining;
+    if (this.failure) throw this.failure;
+  }
+
   /** Waits for everything queued, then syncs and closes. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.syncTimer);
+    if (!this.failure) this.syncDue = true;
+    this.draining ??= this.drain();
     await this.draining;
     const handle = this.handle;
     this.handle = undefined;
-    if (this.unsynced && !this.failure) await handle?.datasync();
-    this.unsynced = false;
     await handle?.close();
     this.commitEmitter.dispose();
     this.rotateEmitter.dispose();
@@ -188,7 +206,10 @@ export class ChainWriter {
       for (const group of groups) await this.writeGroup(group);
       this.position = { segment, bytes, seq, hash };
       this.needsHeader = false;
-      await this.options.checkpoint.write({ logId: this.options.logId, file: segment.name, bytes, seq, hash, time: this.isoNow() }, this.options.codec, rotated);
+      // A new file is named by the checkpoint at once: a reader must never look for the chain's
+      // end in a file that no longer is the last.
+      if (this.options.durability === 'sync' || rotated) await this.writeCheckpoint(rotated);
+      else this.checkpointBehind = true;
     } catch (error) {
       this.failure = new Error(
         `Could not write the audit log in ${this.options.dir}: ${error instanceof Error ? error.message : String(error)}. ` +
@@ -218,16 +239,24 @@ export class ChainWriter {
   /** Runs between batches, never during one, so the handle it syncs is the one written to. */
   private async syncInBackground(): Promise<void> {
     this.syncDue = false;
-    if (!this.unsynced || !this.handle) return;
-    this.unsynced = false;
     try {
-      await this.handle.datasync();
+      if (this.unsynced && this.handle) {
+        this.unsynced = false;
+        await this.handle.datasync();
+      }
+      if (this.checkpointBehind) await this.writeCheckpoint(false);
     } catch (error) {
       this.failure = new Error(
         `Could not sync the audit log in ${this.options.dir} to disk: ${error instanceof Error ? error.message : String(error)}. ` +
           'No further calls can be recorded until the log is reopened (reload the window); check the disk.',
       );
     }
+  }
+
+  private async writeCheckpoint(sync: boolean): Promise<void> {
+    const { segment, bytes, seq, hash } = this.position;
+    this.checkpointBehind = false;
+    await this.options.checkpoint.write({ logId: this.options.logId, file: segment.name, bytes, seq, hash, time: this.isoNow() }, this.options.codec, sync);
   }
 
   /** The log's clock as ISO text, formatted once per millisecond. */

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { protocolValidatorsPlugin } from './build/protocolValidators.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -25,18 +26,35 @@ const common = {
   absWorkingDir: root,
 };
 
+/** In a server bundle, Ajv's compiler is required from the bundles beside it, when first needed. */
+const compilerBesideServers = {
+  name: 'warden-compiler-beside-servers',
+  setup(b) {
+    b.onResolve({ filter: /^ajv(\/dist\/2020)?$/ }, (args) =>
+      args.kind === 'require-call' ? { path: args.path === 'ajv' ? './ajv-draft07.js' : './ajv-2020.js', external: true } : undefined,
+    );
+  },
+};
+
 export const entries = [
   { in: 'src/vscode/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'src/servers/fs/main.ts', out: 'dist/servers/fs.js', external: [] },
   { in: 'src/servers/sqlite/main.ts', out: 'dist/servers/sqlite.js', external: [] },
   { in: 'src/servers/sqlite/worker.ts', out: 'dist/servers/sqlite-worker.js', external: [] },
   { in: 'src/servers/http/main.ts', out: 'dist/servers/http.js', external: [] },
+  // Ajv's compiler, which the servers load when a tool is first called (src/servers/shared/compilerBundles.ts).
+  { in: 'node_modules/ajv/dist/2020.js', out: 'dist/servers/ajv-2020.js', external: [] },
+  { in: 'node_modules/ajv/dist/ajv.js', out: 'dist/servers/ajv-draft07.js', external: [] },
   { in: 'src/gateway/main.ts', out: 'dist/gateway.js', external: [] },
 ];
 
 if (clean) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+const protocolValidators = await protocolValidatorsPlugin(root);
 await Promise.all(
-  entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external })),
+  entries.map((e) => {
+    const plugins = e.out.startsWith('dist/servers/') ? [protocolValidators, compilerBesideServers] : [protocolValidators];
+    return build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external, plugins });
+  }),
 );
 // sql.js's JavaScript is bundled; its WebAssembly module is loaded at run time from beside the bundle.
 mkdirSync(path.join(root, 'dist/servers'), { recursive: true });

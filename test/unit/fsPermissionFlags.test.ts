@@ -55,14 +55,15 @@ describe('what the filesystem server must read', () => {
   const realpath = (p: string): string => (p === '/home/u/link' ? '/data/project' : p);
 
   it('is its script, each folder as given and as its real path, and /proc/self/fd on Linux', () => {
-    assert.deepEqual(fsServerReadPaths('/ext/fs.js', ['/home/u/link', '/w'], realpath, 'linux'), ['/ext/fs.js', '/home/u/link', '/data/project', '/w', '/proc/self/fd']);
-    assert.deepEqual(fsServerReadPaths('/ext/fs.js', ['/w'], realpath, 'darwin'), ['/ext/fs.js', '/w']);
+    const ownFiles = ['/ext/fs.js', '/ext/ajv-2020.js', '/ext/ajv-draft07.js'];
+    assert.deepEqual(fsServerReadPaths('/ext/fs.js', ['/home/u/link', '/w'], realpath, 'linux'), [...ownFiles, '/home/u/link', '/data/project', '/w', '/proc/self/fd']);
+    assert.deepEqual(fsServerReadPaths('/ext/fs.js', ['/w'], realpath, 'darwin'), [...ownFiles, '/w']);
   });
 
   it('keeps a folder that does not resolve as given', () => {
     const missing = (): string => {
       throw Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
     };
-    assert.deepEqual(fsServerReadPaths('/ext/fs.js', ['/gone'], missing, 'darwin'), ['/ext/fs.js', '/gone']);
+    assert.deepEqual(fsServerReadPaths('/ext/fs.js', ['/gone'], missing, 'darwin'), ['/ext/fs.js', '/ext/ajv-2020.js', '/ext/ajv-draft07.js', '/gone']);
   });
 });

@@ -3,8 +3,9 @@
  * and words the first problems so that a person or a model can fix the call: which field, what
  * was expected.
  */
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import AjvDraft07 from 'ajv';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import type AjvDraft07 from 'ajv';
 
 export type ArgumentCheck<T> = { ok: true; value: T } | { ok: false; message: string };
 export type ArgumentValidator<T> = (args: unknown) => ArgumentCheck<T>;
@@ -14,8 +15,9 @@ const options = { allErrors: true, strict: false, validateFormats: false } as co
 // that dialect should not pay for at start-up.
 let ajv2020: Ajv2020 | undefined;
 let ajvDraft07: AjvDraft07 | undefined;
-const dialect2020 = (): Ajv2020 => (ajv2020 ??= new Ajv2020(options));
-const dialectDraft07 = (): AjvDraft07 => (ajvDraft07 ??= new AjvDraft07(options));
+// Required when first needed, not imported: a server loads the compiler only once a tool is called.
+const dialect2020 = (): Ajv2020 => (ajv2020 ??= new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(options));
+const dialectDraft07 = (): AjvDraft07 => (ajvDraft07 ??= new (require('ajv') as typeof import('ajv')).default(options));
 
 /**
  * MCP schemas are 2020-12 unless they say otherwise, and many servers (the official SDK's among

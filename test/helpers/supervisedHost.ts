@@ -1,5 +1,5 @@
 import type { ManagedServer, ManagedServerDeps } from '../../src/core/host/managedServer';
-import type { ServerDefinition } from '../../src/core/host/serverDefinition';
+import type { StdioServerDefinition } from '../../src/core/host/serverDefinition';
 import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import { stdioTransportFactory, type StdioLaunchOptions } from '../../src/core/host/stdioTransportFactory';
 import { LogLines } from './logLines';
@@ -20,7 +20,7 @@ export interface HostedFixture {
 export interface FixtureOptions {
   readonly args?: readonly string[];
   readonly deps?: Partial<ManagedServerDeps>;
-  readonly definition?: Partial<ServerDefinition>;
+  readonly definition?: Partial<StdioServerDefinition>;
   readonly launch?: StdioLaunchOptions;
 }
 

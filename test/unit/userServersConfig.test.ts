@@ -171,7 +171,7 @@ describe('resolving and approving a launch', () => {
     { github: { command: '${userHome}/bin/server', args: ['--token', '${input:token}', '--root', '${workspaceFolder}'], env: { AUTH: 'Bearer ${input:token}' }, envFile: '.env', cwd: 'sub' } },
     'user',
   ).servers;
-  assert.ok(config);
+  assert.ok(config && config.kind !== 'http');
 
   it('fills secrets into the launch that runs and keeps them out of the launch shown', () => {
     const pair = resolveLaunch(config, context);
@@ -227,15 +227,16 @@ describe('resolving and approving a launch', () => {
 });
 
 describe('importing MCP server configurations', () => {
-  it('converts a VS Code mcp.json with comments, skipping remote servers', () => {
+  it('converts a VS Code mcp.json with comments, remote servers included', () => {
     const text = `{
       // inputs are asked when the server starts
       "inputs": [{ "type": "promptString", "id": "token", "password": true }],
       "servers": {
         "GitHub Tools": { "type": "stdio", "command": "npx", "args": ["-y", "server-github"], "env": { "TOKEN": "\${input:token}", "PORT": 8080 }, },
         "memory": { "command": "node", "args": ["\${workspaceFolder}/mem.js"], "envFile": "\${workspaceFolder}/.env" },
-        "remote": { "type": "http", "url": "https://mcp.example.test/mcp" },
-        "sse": { "url": "https://mcp.example.test/sse" },
+        "remote": { "type": "http", "url": "https://mcp.example.test/mcp", "headers": { "Authorization": "Bearer \${input:token}" } },
+        "untyped": { "url": "https://mcp.example.test/other" },
+        "sse": { "type": "sse", "url": "https://mcp.example.test/sse" },
         "fs": { "command": "fs-server" },
         "broken": { "args": ["x"] }, /* trailing comma next */
       },
@@ -246,12 +247,13 @@ describe('importing MCP server configurations', () => {
     assert.deepEqual(result.servers, {
       'github-tools': { command: 'npx', args: ['-y', 'server-github'], env: { TOKEN: '${input:token}', PORT: '8080' } },
       memory: { command: 'node', args: ['${workspaceFolder}/mem.js'], envFile: '${workspaceFolder}/.env' },
+      remote: { type: 'http', url: 'https://mcp.example.test/mcp', headers: { Authorization: 'Bearer ${input:token}' } },
+      untyped: { type: 'http', url: 'https://mcp.example.test/other' },
       'fs-user': { command: 'fs-server' },
     });
     assert.deepEqual(result.notes, [
       '"GitHub Tools" imported as "github-tools"',
-      '"remote" skipped: remote (url) servers are not supported yet; only stdio servers can be imported',
-      '"sse" skipped: remote (url) servers are not supported yet; only stdio servers can be imported',
+      '"sse" skipped: servers on the older SSE transport are not supported; give its Streamable HTTP endpoint with "type": "http"',
       '"fs" imported as "fs-user"',
       '"broken" skipped: no "command"',
     ]);

@@ -18,7 +18,7 @@ import type { LimiterCounts } from './concurrencyLimiter';
 import { HealthMonitor } from './healthMonitor';
 import type { RestartPolicy } from './restartPolicy';
 import { ServerCalls, type LiveSession, type ToolCallOptions } from './serverCalls';
-import type { ServerDefinition } from './serverDefinition';
+import { describeTarget, type ServerDefinition } from './serverDefinition';
 import { describeState, sameState, type ServerState } from './serverState';
 import { supervisionOptions, type SupervisionOptions, type SupervisionOverrides } from './supervisionOptions';
 import { MemoryToolApprovalStore, type ToolApproval, type ToolApprovalPolicy } from './toolApproval';
@@ -258,7 +258,7 @@ export class ManagedServer {
 
   private async connect(generation: number, attempt: number): Promise<void> {
     const definition = this.definitionValue;
-    this.deps.log(`Starting: ${[definition.command, ...definition.args].map(quoteArg).join(' ')}`);
+    this.deps.log(`Starting: ${describeTarget(definition)}`);
     let client: McpClient | undefined;
     let transport: McpTransport | undefined;
     try {
@@ -390,8 +390,4 @@ function isPermanent(error: unknown): boolean {
 
 function isSpawnFailure(details: unknown): boolean {
   return typeof details === 'object' && details !== null && 'spawnError' in details && details.spawnError !== undefined;
-}
-
-function quoteArg(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

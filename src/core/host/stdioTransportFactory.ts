@@ -1,17 +1,22 @@
 /**
  * Launches a server definition as a child process: argv without a shell, the allow-listed
  * environment plus the definition's own variables, and the definition's message size limit.
+ * Remote definitions are refused: `serverTransportFactory` connects to both kinds.
  */
 import { allowListedEnvironment } from '../transport/environment';
 import { StdioProcessTransport, type StdioProcessOptions } from '../transport/stdioProcess';
 import type { McpTransport } from '../transport/transport';
-import type { ServerDefinition } from './serverDefinition';
+import { WardenError } from '../util/errors';
+import { isHttpDefinition, type ServerDefinition } from './serverDefinition';
 
 export type StdioLaunchOptions = Pick<StdioProcessOptions, 'graceMs' | 'outputLinesPerSecond' | 'clock'>;
 
 export function stdioTransportFactory(options: StdioLaunchOptions = {}): (definition: ServerDefinition) => McpTransport {
-  return (definition) =>
-    new StdioProcessTransport({
+  return (definition) => {
+    if (isHttpDefinition(definition)) {
+      throw new WardenError('SERVER_START_FAILED', `Server "${definition.label}" is a remote server (${definition.url}); this host launches local processes only.`);
+    }
+    return new StdioProcessTransport({
       ...options,
       command: definition.command,
       args: definition.args,
@@ -19,4 +24,5 @@ export function stdioTransportFactory(options: StdioLaunchOptions = {}): (defini
       env: { ...allowListedEnvironment(), ...definition.env },
       ...(definition.maxMessageBytes !== undefined && { maxMessageBytes: definition.maxMessageBytes }),
     });
+  };
 }

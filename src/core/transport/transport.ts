@@ -1,11 +1,16 @@
 import type { Event, MessageReader, MessageWriter } from 'vscode-jsonrpc/node';
 
-/** How a transport ended: the process exit status, or why it could not run at all. */
+/**
+ * How a transport ended: the process exit status, or why it could not run at all. A transport with
+ * no process (Streamable HTTP) has null code and signal and says why in `reason`.
+ */
 export interface TransportExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
-  /** Set when the process never started (for example the command was not found). */
+  /** Set when the server could never be reached (the command was not found, the URL is invalid). */
   readonly spawnError?: string;
+  /** Why a connection without a process ended, as a clause after "the server": "ended the session (HTTP 404)". */
+  readonly reason?: string;
 }
 
 /**
@@ -27,6 +32,7 @@ export interface McpTransport {
 
 export function describeExit(exit: TransportExit): string {
   if (exit.spawnError !== undefined) return exit.spawnError;
+  if (exit.reason !== undefined) return exit.reason;
   if (exit.signal) return `was killed by ${exit.signal}`;
   return `exited with code ${exit.code ?? 'unknown'}`;
 }

@@ -8,7 +8,8 @@ import { realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ServerDefinition } from '../../core/host/serverDefinition';
+import type { StdioServerDefinition } from '../../core/host/serverDefinition';
+import { compilerBundlesBeside } from '../../servers/shared/compilerBundles';
 import { LINUX_DESCRIPTOR_DIRECTORY, fsServerReadPaths } from '../../servers/fs/permissionPaths';
 import type { WardenSettings } from '../settings';
 import { confinementFor } from './confinement';
@@ -17,7 +18,7 @@ export const FILESYSTEM_SERVER_ID = 'fs';
 export const HTTP_SERVER_ID = 'http';
 export const SQLITE_SERVER_ID = 'sqlite';
 
-export interface BuiltinDefinition extends ServerDefinition {
+export interface BuiltinDefinition extends StdioServerDefinition {
   /** Said in the server's log before it starts. */
   readonly note: string;
 }
@@ -91,7 +92,7 @@ export async function builtinServerDefinitions(
   }
   if (settings.http.enabled) {
     const script = bundle(context, 'http.js');
-    const confinement = await confinementFor([script], outside);
+    const confinement = await confinementFor([script, ...compilerBundlesBeside(script)], outside);
     const http = settings.http;
     definitions.push({
       id: HTTP_SERVER_ID,

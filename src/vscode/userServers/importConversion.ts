@@ -1,17 +1,25 @@
 /**
  * Converts VS Code's `.vscode/mcp.json` (`{ servers, inputs }`) or a Claude Desktop file
- * (`{ mcpServers }`) into `warden.servers` entries. Remote (url/http/sse) servers are skipped with a
- * note: Warden hosts stdio servers only for now.
+ * (`{ mcpServers }`) into `warden.servers` entries: local (command) servers and remote
+ * Streamable HTTP (url) servers. Servers on the older SSE transport are skipped with a note.
  */
 import { RESERVED_SERVER_IDS, isRecord } from './serverConfig';
 
-export interface ImportedServer {
+export interface ImportedLocalServer {
   readonly command: string;
   readonly args?: string[];
   readonly env?: Record<string, string>;
   readonly envFile?: string;
   readonly cwd?: string;
 }
+
+export interface ImportedRemoteServer {
+  readonly type: 'http';
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+}
+
+export type ImportedServer = ImportedLocalServer | ImportedRemoteServer;
 
 export interface ImportResult {
   readonly format: 'vscode' | 'claude';
@@ -61,8 +69,9 @@ function uniqueId(id: string, taken: Record<string, unknown>): string {
 function convertEntry(entry: unknown): ImportedServer | string {
   if (!isRecord(entry)) return 'not an object';
   const type = entry.type;
-  if (typeof entry.url === 'string' || type === 'http' || type === 'sse') return 'remote (url) servers are not supported yet; only stdio servers can be imported';
-  if (type !== undefined && type !== 'stdio') return `type "${String(type)}" is not supported; only stdio servers can be imported`;
+  if (type === 'sse') return 'servers on the older SSE transport are not supported; give its Streamable HTTP endpoint with "type": "http"';
+  if (type === 'http' || (type === undefined && entry.command === undefined && entry.url !== undefined)) return convertRemote(entry);
+  if (type !== undefined && type !== 'stdio') return `type "${String(type)}" is not supported; only stdio and http servers can be imported`;
   if (typeof entry.command !== 'string' || entry.command === '') return 'no "command"';
   const args = entry.args;
   if (args !== undefined && !(Array.isArray(args) && args.every((a) => typeof a === 'string' || typeof a === 'number'))) return '"args" is not a list of strings';
@@ -76,6 +85,19 @@ function convertEntry(entry: unknown): ImportedServer | string {
     ...(envEntries.length > 0 && { env: Object.fromEntries(envEntries.map(([k, v]) => [k, String(v)])) }),
     ...(typeof entry.envFile === 'string' && entry.envFile !== '' && { envFile: entry.envFile }),
     ...(typeof entry.cwd === 'string' && entry.cwd !== '' && { cwd: entry.cwd }),
+  };
+}
+
+function convertRemote(entry: Record<string, unknown>): ImportedRemoteServer | string {
+  if (typeof entry.url !== 'string' || entry.url === '') return 'no "url"';
+  const headers = entry.headers;
+  if (headers !== undefined && headers !== null && !isRecord(headers)) return '"headers" is not an object';
+  const headerEntries = Object.entries(isRecord(headers) ? headers : {}).filter(([, v]) => v !== null);
+  if (!headerEntries.every(([, v]) => typeof v === 'string' || typeof v === 'number')) return '"headers" has a value that is not a string';
+  return {
+    type: 'http',
+    url: entry.url,
+    ...(headerEntries.length > 0 && { headers: Object.fromEntries(headerEntries.map(([k, v]) => [k, String(v)])) }),
   };
 }
 

@@ -54,7 +54,7 @@ export async function importServers(arg: unknown, log: vscode.LogOutputChannel):
   const summary: ImportSummary = { added: result.added, replaced: result.replaced, kept: result.kept, notes: converted.notes };
   const message = `Imported into your user settings (warden.servers): ${[...result.added, ...result.replaced].join(', ') || 'nothing'}` +
     (result.kept.length > 0 ? `; kept your existing ${result.kept.join(', ')}` : '') +
-    '. Each server starts after you approve its command line.';
+    '. Each server starts after you approve its command line (or, for a remote server, its URL).';
   log.info(message);
   void vscode.window.showInformationMessage(message);
   return summary;
@@ -72,7 +72,7 @@ async function pickFile(): Promise<string | undefined> {
 }
 
 async function confirmImport(file: string, servers: Record<string, ImportedServer>, notes: readonly string[]): Promise<boolean> {
-  const lines = Object.entries(servers).map(([id, s]) => `${id}: ${formatCommandLine([s.command, ...(s.args ?? [])])}`);
+  const lines = Object.entries(servers).map(([id, s]) => `${id}: ${'url' in s ? `${s.url} (remote)` : formatCommandLine([s.command, ...(s.args ?? [])])}`);
   const detail = [...lines, ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
   const choice = await vscode.window.showInformationMessage(`Import ${lines.length} server(s) from ${file} into your user settings?`, { modal: true, detail }, 'Import');
   return choice === 'Import';

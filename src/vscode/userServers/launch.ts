@@ -1,11 +1,14 @@
 /**
  * A user server's launch, resolved from its configuration: shown to the person before it first
- * starts (`formatCommandLine`) and remembered by a hash (`launchHash`) that changes whenever the
- * command, its arguments, working folder, environment or env file change.
+ * starts (`describeLaunch`) and remembered by a hash (`launchHash`) that changes whenever the
+ * command, its arguments, working folder, environment or env file change; for a remote server,
+ * whenever its URL or headers change.
  */
 import { createHash } from 'node:crypto';
 
+/** A local server's command line. */
 export interface ResolvedLaunch {
+  readonly kind?: undefined;
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd?: string;
@@ -15,12 +18,27 @@ export interface ResolvedLaunch {
   readonly envFile?: string;
 }
 
-export function launchHash(launch: ResolvedLaunch): string {
+/** A remote server's endpoint. */
+export interface ResolvedRemote {
+  readonly kind: 'http';
+  readonly url: string;
+  /** Header values, resolved; `${input:…}` kept as written when the launch is for showing. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly allowInsecureHttp: boolean;
+}
+
+export type ResolvedTarget = ResolvedLaunch | ResolvedRemote;
+
+export function launchHash(launch: ResolvedTarget): string {
+  if (launch.kind === 'http') {
+    const remote = JSON.stringify(['http', launch.url, sortedEntries(launch.headers), launch.allowInsecureHttp]);
+    return createHash('sha256').update(remote).digest('hex');
+  }
   const canonical = JSON.stringify([
     launch.command,
     launch.args,
     launch.cwd ?? null,
-    Object.entries(launch.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    sortedEntries(launch.env),
     launch.envFile ?? null,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
@@ -36,8 +54,19 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The modal's detail: the command line, the working folder and the environment's names only. */
-export function describeLaunch(launch: ResolvedLaunch, envFileNames: readonly string[]): string {
+/**
+ * The modal's detail: the command line, the working folder and the environment's names only; for a
+ * remote server the URL and the headers' names only.
+ */
+export function describeLaunch(launch: ResolvedTarget, envFileNames: readonly string[]): string {
+  if (launch.kind === 'http') {
+    const names = Object.keys(launch.headers).sort();
+    return [
+      `URL:\n${launch.url}`,
+      `Headers sent: ${names.length > 0 ? names.join(', ') : '(none)'}`,
+      ...(launch.allowInsecureHttp && launch.url.startsWith('http:') ? ['Traffic is not encrypted (plain http:// allowed by "allowInsecureHttp").'] : []),
+    ].join('\n\n');
+  }
   const names = [...Object.keys(launch.env), ...envFileNames.filter((n) => !(n in launch.env))].sort();
   return [
     `Command line:\n${formatCommandLine([launch.command, ...launch.args])}`,
@@ -45,4 +74,8 @@ export function describeLaunch(launch: ResolvedLaunch, envFileNames: readonly st
     `Environment variables: ${names.length > 0 ? names.join(', ') : '(none)'}`,
     ...(launch.envFile ? [`Env file: ${launch.envFile}`] : []),
   ].join('\n\n');
+}
+
+function sortedEntries(record: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

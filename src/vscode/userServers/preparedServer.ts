@@ -11,32 +11,74 @@ import { allowListedEnvironment } from '../../core/transport/environment';
 import { errorMessage } from '../../core/util/errors';
 import { parseEnvFile } from './envFile';
 import { inputNames } from './interpolation';
-import { launchHash, type ResolvedLaunch } from './launch';
+import { checkRemoteUrl } from '../../core/transport/remoteUrl';
+import { launchHash, type ResolvedTarget } from './launch';
 import type { LaunchApprovals } from './launchApprovals';
-import { resolveLaunch } from './resolveLaunch';
-import type { UserServerConfig } from './serverConfig';
+import { resolveLaunch, resolveRemote } from './resolveLaunch';
+import type { UserHttpServerConfig, UserServerConfig, UserStdioServerConfig } from './serverConfig';
 import type { ServerSecrets } from './serverSecrets';
 import { windowsLaunch } from './windowsCommand';
 
 export type PreparedServer =
   | { readonly kind: 'ready'; readonly definition: ServerDefinition; readonly notes: string[] }
   | { readonly kind: 'needsInputs'; readonly inputs: string[] }
-  | { readonly kind: 'needsApproval'; readonly shown: ResolvedLaunch; readonly envFileNames: string[]; readonly hash: string }
+  | { readonly kind: 'needsApproval'; readonly shown: ResolvedTarget; readonly envFileNames: string[]; readonly hash: string }
   | { readonly kind: 'error'; readonly message: string };
 
 export async function prepareServer(server: UserServerConfig, secrets: ServerSecrets, approvals: LaunchApprovals): Promise<PreparedServer> {
-  const strings = [server.command, ...server.args, ...Object.values(server.env), server.cwd ?? '', server.envFile ?? ''];
+  return server.kind === 'http' ? prepareRemote(server, secrets, approvals) : prepareLocal(server, secrets, approvals);
+}
+
+/** The values of the `${input:…}` secrets these strings use, or the names still missing. */
+type Inputs = { readonly kind: 'complete'; readonly values: Record<string, string> } | { readonly kind: 'missing'; readonly names: string[] };
+
+async function readInputs(serverId: string, strings: readonly string[], secrets: ServerSecrets): Promise<Inputs> {
   const inputs: Record<string, string> = {};
   const missing: string[] = [];
   for (const name of inputNames(strings)) {
-    const value = await secrets.get(server.id, name);
+    const value = await secrets.get(serverId, name);
     if (value === undefined) missing.push(name);
     else inputs[name] = value;
   }
-  if (missing.length > 0) return { kind: 'needsInputs', inputs: missing };
+  return missing.length > 0 ? { kind: 'missing', names: missing } : { kind: 'complete', values: inputs };
+}
 
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
-  const launch = resolveLaunch(server, { folders, env: process.env, userHome: os.homedir(), inputs });
+function openFolders(): { name: string; path: string }[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+}
+
+async function prepareRemote(server: UserHttpServerConfig, secrets: ServerSecrets, approvals: LaunchApprovals): Promise<PreparedServer> {
+  const inputs = await readInputs(server.id, [server.url, ...Object.values(server.headers)], secrets);
+  if (inputs.kind === 'missing') return { kind: 'needsInputs', inputs: inputs.names };
+  const remote = resolveRemote(server, { folders: openFolders(), env: process.env, userHome: os.homedir(), inputs: inputs.values });
+  if ('error' in remote) return { kind: 'error', message: remote.error };
+  const checked = checkRemoteUrl(remote.run.url, { allowInsecureHttp: server.allowInsecureHttp });
+  if (!checked.ok) return { kind: 'error', message: checked.error };
+  const hash = launchHash(remote.shown);
+  if (!approvals.isApproved(server.id, hash)) return { kind: 'needsApproval', shown: remote.shown, envFileNames: [], hash };
+  return {
+    kind: 'ready',
+    notes: [],
+    definition: {
+      kind: 'http',
+      id: server.id,
+      label: server.id,
+      url: checked.url.href,
+      headers: remote.run.headers,
+      ...(server.allowInsecureHttp && { allowInsecureHttp: true }),
+      builtin: false,
+      approveToolsImplicitly: server.trusted,
+    },
+  };
+}
+
+async function prepareLocal(server: UserStdioServerConfig, secrets: ServerSecrets, approvals: LaunchApprovals): Promise<PreparedServer> {
+  const strings = [server.command, ...server.args, ...Object.values(server.env), server.cwd ?? '', server.envFile ?? ''];
+  const read = await readInputs(server.id, strings, secrets);
+  if (read.kind === 'missing') return { kind: 'needsInputs', inputs: read.names };
+  const inputs = read.values;
+
+  const launch = resolveLaunch(server, { folders: openFolders(), env: process.env, userHome: os.homedir(), inputs });
   if ('error' in launch) return { kind: 'error', message: launch.error };
 
   const notes: string[] = [];

@@ -1,18 +1,24 @@
 /**
  * Resolves one configured server into the launch that runs (secrets filled in) and the launch that
- * is shown and hashed (`${input:…}` kept as written, so no secret is displayed or remembered).
+ * is shown and hashed (`${input:…}` kept as written, so no secret is displayed or remembered); for
+ * a remote server, its URL and headers likewise.
  */
 import * as path from 'node:path';
 import { interpolate, type InterpolationContext } from './interpolation';
-import type { ResolvedLaunch } from './launch';
-import type { UserServerConfig } from './serverConfig';
+import type { ResolvedLaunch, ResolvedRemote } from './launch';
+import type { UserHttpServerConfig, UserStdioServerConfig } from './serverConfig';
 
 export interface LaunchPair {
   readonly run: ResolvedLaunch;
   readonly shown: ResolvedLaunch;
 }
 
-export function resolveLaunch(config: UserServerConfig, context: InterpolationContext): LaunchPair | { error: string } {
+export interface RemotePair {
+  readonly run: ResolvedRemote;
+  readonly shown: ResolvedRemote;
+}
+
+export function resolveLaunch(config: UserStdioServerConfig, context: InterpolationContext): LaunchPair | { error: string } {
   const run = resolveWith(config, { ...context, keepInputs: false });
   if ('error' in run) return run;
   const shown = resolveWith(config, { ...context, keepInputs: true });
@@ -20,14 +26,35 @@ export function resolveLaunch(config: UserServerConfig, context: InterpolationCo
   return { run, shown };
 }
 
-function resolveWith(config: UserServerConfig, context: InterpolationContext): ResolvedLaunch | { error: string } {
+export function resolveRemote(config: UserHttpServerConfig, context: InterpolationContext): RemotePair | { error: string } {
+  const run = resolveRemoteWith(config, { ...context, keepInputs: false });
+  if ('error' in run) return run;
+  const shown = resolveRemoteWith(config, { ...context, keepInputs: true });
+  if ('error' in shown) return shown;
+  return { run, shown };
+}
+
+function resolveRemoteWith(config: UserHttpServerConfig, context: InterpolationContext): ResolvedRemote | { error: string } {
   const errors: string[] = [];
-  const one = (text: string, where: string): string => {
+  const one = interpolator(context, errors);
+  const url = one(config.url, '"url"');
+  const headers = Object.fromEntries(Object.entries(config.headers).map(([k, v]) => [k, one(v, `"headers".${k}`)]));
+  if (errors.length > 0) return { error: errors.join('; ') };
+  return { kind: 'http', url, headers, allowInsecureHttp: config.allowInsecureHttp };
+}
+
+function interpolator(context: InterpolationContext, errors: string[]): (text: string, where: string) => string {
+  return (text, where) => {
     const result = interpolate(text, context);
     if (result.ok) return result.value;
     errors.push(`${where}: ${result.error}`);
     return text;
   };
+}
+
+function resolveWith(config: UserStdioServerConfig, context: InterpolationContext): ResolvedLaunch | { error: string } {
+  const errors: string[] = [];
+  const one = interpolator(context, errors);
   const command = one(config.command, '"command"');
   const args = config.args.map((a, i) => one(a, `"args"[${i}]`));
   const env = Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, one(v, `"env".${k}`)]));

@@ -1,13 +1,17 @@
 /**
- * The shape of `warden.servers`: `{ "<id>": { command, args?, env?, envFile?, cwd?, trusted? } }`,
- * validated entry by entry. A bad entry becomes a problem naming the server; the others stand.
+ * The shape of `warden.servers`: `{ "<id>": { command, args?, env?, envFile?, cwd?, trusted? } }`
+ * for a local server, `{ "<id>": { url, headers?, type?: "http", allowInsecureHttp?, trusted? } }`
+ * for a remote one, validated entry by entry. A bad entry becomes a problem naming the server; the
+ * others stand.
  */
 export const RESERVED_SERVER_IDS: readonly string[] = ['fs', 'sqlite', 'http'];
 export const SERVER_ID_PATTERN = /^[a-z0-9_-]+$/;
 
 export type ConfigScope = 'user' | 'workspace';
 
-export interface UserServerConfig {
+/** A local server, started as a process. It has no `kind`: entries without one are local. */
+export interface UserStdioServerConfig {
+  readonly kind?: undefined;
   readonly id: string;
   readonly command: string;
   readonly args: readonly string[];
@@ -20,6 +24,21 @@ export interface UserServerConfig {
   readonly scope: ConfigScope;
 }
 
+/** A remote server, reached over Streamable HTTP. */
+export interface UserHttpServerConfig {
+  readonly kind: 'http';
+  readonly id: string;
+  readonly url: string;
+  /** Header values may hold `${input:NAME}` secrets. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Plain http to another machine was allowed explicitly. */
+  readonly allowInsecureHttp: boolean;
+  readonly trusted: boolean;
+  readonly scope: ConfigScope;
+}
+
+export type UserServerConfig = UserStdioServerConfig | UserHttpServerConfig;
+
 export interface ConfigProblem {
   readonly id: string;
   readonly message: string;
@@ -31,6 +50,9 @@ export interface ParsedServers {
 }
 
 const KEYS = ['command', 'args', 'env', 'envFile', 'cwd', 'trusted'];
+const HTTP_KEYS = ['type', 'url', 'headers', 'allowInsecureHttp', 'trusted'];
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export function parseServersSetting(value: unknown, scope: ConfigScope): ParsedServers {
   const servers: UserServerConfig[] = [];
@@ -52,7 +74,8 @@ export function parseServersSetting(value: unknown, scope: ConfigScope): ParsedS
 function parseEntry(id: string, entry: unknown, scope: ConfigScope): UserServerConfig | string {
   if (!SERVER_ID_PATTERN.test(id)) return `the id "${id}" may use only lowercase letters, digits, "_" and "-"; rename it`;
   if (RESERVED_SERVER_IDS.includes(id)) return `the id "${id}" is reserved for a built-in server (${RESERVED_SERVER_IDS.join(', ')}); choose another id`;
-  if (!isRecord(entry)) return 'the entry must be an object with at least "command"';
+  if (!isRecord(entry)) return 'the entry must be an object with at least "command" (a local server) or "url" (a remote one)';
+  if (!('command' in entry) && ('url' in entry || 'type' in entry)) return parseHttpEntry(id, entry, scope);
   const unknown = Object.keys(entry).filter((k) => !KEYS.includes(k));
   if (unknown.length > 0) return `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; allowed: ${KEYS.join(', ')}`;
   const { command, args, env, envFile, cwd, trusted } = entry;
@@ -72,6 +95,30 @@ function parseEntry(id: string, entry: unknown, scope: ConfigScope): UserServerC
     env: isRecord(env) ? Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) : {},
     ...(typeof envFile === 'string' && { envFile }),
     ...(typeof cwd === 'string' && { cwd }),
+    trusted: trusted === true && scope === 'user',
+    scope,
+  };
+}
+
+function parseHttpEntry(id: string, entry: Record<string, unknown>, scope: ConfigScope): UserHttpServerConfig | string {
+  const { type, url, headers, allowInsecureHttp, trusted } = entry;
+  if (type === 'sse') return '"type": "sse" (the older HTTP+SSE transport) is not supported; give the server\'s Streamable HTTP endpoint with "type": "http"';
+  if (type !== undefined && type !== 'http') return `"type" must be "http" for a remote server (a local one has "command" instead)`;
+  const unknown = Object.keys(entry).filter((k) => !HTTP_KEYS.includes(k));
+  if (unknown.length > 0) return `unknown field(s) ${unknown.map((k) => `"${k}"`).join(', ')}; a remote server allows: ${HTTP_KEYS.join(', ')}`;
+  if (typeof url !== 'string' || url.trim() === '') return '"url" must be a non-empty string (the server\'s MCP endpoint, https://…)';
+  if (headers !== undefined && !(isRecord(headers) && Object.values(headers).every((v) => typeof v === 'string'))) return '"headers" must be an object of string values';
+  for (const name of Object.keys(isRecord(headers) ? headers : {})) {
+    if (!HEADER_NAME.test(name)) return `"headers" has an invalid header name "${name}"`;
+  }
+  if (allowInsecureHttp !== undefined && typeof allowInsecureHttp !== 'boolean') return '"allowInsecureHttp" must be true or false';
+  if (trusted !== undefined && typeof trusted !== 'boolean') return '"trusted" must be true or false';
+  return {
+    kind: 'http',
+    id,
+    url: url.trim(),
+    headers: isRecord(headers) ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) : {},
+    allowInsecureHttp: allowInsecureHttp === true,
     trusted: trusted === true && scope === 'user',
     scope,
   };

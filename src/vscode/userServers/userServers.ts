@@ -56,7 +56,7 @@ export class UserServers {
           this.askLater(server.id, `inputs:${prepared.inputs.join(',')}`);
           break;
         case 'needsApproval':
-          this.deps.log.info(`${server.id} waits for approval of its command line before it starts.`);
+          this.deps.log.info(`${server.id} waits for approval of its ${server.kind === 'http' ? 'URL' : 'command line'} before it starts.`);
           this.askLater(server.id, prepared.hash);
           break;
       }
@@ -98,19 +98,23 @@ export class UserServers {
     }
     if (prepared.kind === 'needsApproval') {
       const origin = server.scope === 'workspace' ? 'this workspace\'s settings' : 'your user settings';
+      const question =
+        prepared.shown.kind === 'http'
+          ? `Connect to the remote MCP server "${id}" from ${origin}? Warden sends it the headers named below and your tool calls' arguments.`
+          : `Start the MCP server "${id}" from ${origin}? It runs this command with your permissions.`;
       const allowed =
         options.approve === true ||
         (await vscode.window.showWarningMessage(
-          `Start the MCP server "${id}" from ${origin}? It runs this command with your permissions.`,
+          question,
           { modal: true, detail: describeLaunch(prepared.shown, prepared.envFileNames) },
           ALLOW,
         )) === ALLOW;
       if (!allowed) {
-        this.notStarted(id, 'its command line was not approved');
+        this.notStarted(id, prepared.shown.kind === 'http' ? 'its URL was not approved' : 'its command line was not approved');
         return false;
       }
       await this.deps.approvals.approve(id, prepared.hash);
-      this.deps.log.info(`${id}: command line approved.`);
+      this.deps.log.info(`${id}: ${prepared.shown.kind === 'http' ? 'URL' : 'command line'} approved.`);
     }
     this.deps.reconcile();
     return true;

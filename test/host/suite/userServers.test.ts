@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { spawn } from 'child_process';
 import { rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -6,6 +7,7 @@ import type { WardenApi } from '../../../src/vscode/api';
 import { serverState, warden } from './wardenApi';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/servers/misbehaving.js');
+const REMOTE_FIXTURE = path.resolve(__dirname, '../../fixtures/servers/remoteHttp.js');
 const ID = 'user-echo';
 
 /** Resolves once `predicate` holds for the hosted server ids, waiting on Warden's change events. */
@@ -37,7 +39,7 @@ describe('the user\'s own servers from warden.servers', () => {
 
   after(async () => {
     await config().update('servers', undefined, vscode.ConfigurationTarget.Global);
-    await serverIds(api, (ids) => !ids.includes(ID) && !ids.includes('imported-echo'));
+    await serverIds(api, (ids) => !ids.includes(ID) && !ids.includes('imported-echo') && !ids.includes('remote-echo'));
     rmSync(importFile, { force: true });
   });
 
@@ -60,7 +62,32 @@ describe('the user\'s own servers from warden.servers', () => {
     assert.strictEqual(await review('no-such-server'), false);
   });
 
-  it('imports an mcp.json into the user settings, skipping remote servers', async () => {
+  it('connects to a remote server once its URL is approved, and lists its tools', async () => {
+    const child = spawn(process.execPath, [REMOTE_FIXTURE], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          const match = /listening (\d+)/.exec(out);
+          if (match) resolve(Number(match[1]));
+        });
+        child.once('exit', (code) => reject(new Error(`the remote fixture exited with ${code}`)));
+      });
+      const previous = config().inspect<Record<string, unknown>>('servers')?.globalValue;
+      await config().update('servers', { ...previous, 'remote-echo': { type: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: { 'X-Team': 'blue' } } }, vscode.ConfigurationTarget.Global);
+      assert.strictEqual(await review('remote-echo'), true);
+      const state = await serverState(api, 'remote-echo', (s) => s.kind === 'running' || s.kind === 'error');
+      assert.strictEqual(state.kind, 'running', `the remote server is not running: ${JSON.stringify(state)}`);
+      assert.ok(api.serverTools('remote-echo').some((t) => t.name === 'echo'), 'its tools are listed');
+      await config().update('servers', previous, vscode.ConfigurationTarget.Global);
+      await serverIds(api, (ids) => !ids.includes('remote-echo'));
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('imports an mcp.json into the user settings, remote servers included', async () => {
     writeFileSync(
       importFile,
       JSON.stringify({
@@ -76,14 +103,13 @@ describe('the user\'s own servers from warden.servers', () => {
       'warden.importServers',
       { path: importFile, overwrite: true },
     );
-    assert.deepStrictEqual(summary.added, ['imported-echo']);
+    assert.deepStrictEqual(summary.added, ['imported-echo', 'remote']);
     assert.deepStrictEqual(summary.replaced, [ID]);
     assert.deepStrictEqual(summary.kept, []);
-    assert.ok(summary.notes.some((n) => /"remote" skipped: remote \(url\) servers are not supported yet/.test(n)), summary.notes.join('\n'));
-    const servers = config().inspect<Record<string, { command: string; args: string[] }>>('servers')?.globalValue;
+    const servers = config().inspect<Record<string, { command: string; args: string[]; url?: string }>>('servers')?.globalValue;
     assert.deepStrictEqual(servers?.['imported-echo']?.args, [FIXTURE]);
     assert.deepStrictEqual(servers?.[ID]?.args, [FIXTURE, '--replaced']);
-    assert.strictEqual(servers?.remote, undefined);
+    assert.deepStrictEqual(servers?.remote, { type: 'http', url: 'http://127.0.0.1:9/mcp' });
 
     assert.strictEqual(await review('imported-echo'), true);
     const state = await serverState(api, 'imported-echo', (s) => s.kind === 'running' || s.kind === 'error');

@@ -1,5 +1,6 @@
 // `npm test`: builds once, then runs every tier in order and ends with one summary line.
 //   1. in memory and 2. real processes: Node's test runner over out/test/{unit,process}
+//   then the MCP conformance suite against the gateway over HTTP: scripts/conformance.mjs
 //   3. a real VS Code extension host (code-server + Chromium): scripts/host/run-tests.mjs
 //   then the benchmarks in smoke mode, so they cannot rot
 // Set WARDEN_SKIP_HOST=1 to leave out tier 3 while iterating locally; CI never sets it.
@@ -53,6 +54,18 @@ tiers.push({
   code: nodeTests.code,
   passed: count(tap, /^# pass (\d+)$/gm) ?? 0,
   failed: count(tap, /^# fail (\d+)$/gm) ?? (nodeTests.code === 0 ? 0 : 1),
+});
+
+console.log('\n== MCP conformance suite against the gateway (Streamable HTTP)');
+const conformance = await run(process.execPath, ['scripts/conformance.mjs'], { capture: true });
+// Each scenario counts once: passed, or failed exactly as test/conformance/baseline.json expects.
+const asExpected = (count(conformance.output, /^ {2}passed \((\d+)\)/gm) ?? 0) + (count(conformance.output, /^ {2}failed as the baseline expects \((\d+)\)/gm) ?? 0);
+const unexpected = [...conformance.output.matchAll(/^ {2}(?:FAILED|PASSES|NOT RUN|REQUIRED)/gm)].length;
+tiers.push({
+  name: 'conformance',
+  code: conformance.code,
+  passed: asExpected,
+  failed: conformance.code === 0 ? unexpected : Math.max(unexpected, 1),
 });
 
 if (process.env.WARDEN_SKIP_HOST === '1') {

@@ -15,6 +15,7 @@ const { DEFAULT_RULES } = out('src/core/policy/defaults.js');
 const { UsageCounters } = out('src/core/policy/usage.js');
 const { Approvals, memoryPersistence } = out('src/core/policy/approvals.js');
 const { ToolRouter } = out('src/core/router/toolRouter.js');
+const { EXTENSION_POLICY_SOURCES } = out('src/vscode/policy/policyNames.js');
 
 const CLIENT_INFO = { name: 'warden-bench', version: '0' };
 /** For measuring what the audit log costs: a CallAudit that records nothing. */
@@ -58,6 +59,7 @@ export async function fullPath({ id, command, args, tool, caller = 'copilot', au
     workspaceFolders: () => [],
     annotationsTrusted: (serverId) => registry.get(serverId)?.definition.builtin === true,
     defaultTimeoutMs: () => 30_000,
+    policySources: EXTENSION_POLICY_SOURCES,
   });
   const call = async (args) => {
     const outcome = await router.call({ caller, server: id, tool, args });

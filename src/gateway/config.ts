@@ -3,13 +3,15 @@
  * policy, and where the audit log lives. Checked against a schema; relative paths are resolved
  * from the file's folder. A bad file is a `ConfigError` naming what to fix.
  */
+import type { AuditDurability } from '../core/audit/auditLog';
 import Ajv2020 from 'ajv/dist/2020';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { ServerDefinition } from '../core/host/serverDefinition';
+import type { HttpServerDefinition, ServerDefinition, StdioServerDefinition } from '../core/host/serverDefinition';
 import { parseRules } from '../core/policy/parseRules';
 import type { Rule } from '../core/policy/types';
 import { describeSchemaErrors } from '../core/protocol/schemas';
+import { checkRemoteUrl } from '../core/transport/remoteUrl';
 import { errorMessage } from '../core/util/errors';
 
 export interface GatewayConfig {
@@ -19,13 +21,18 @@ export interface GatewayConfig {
   readonly ruleProblems: readonly string[];
   /** Globs over `server/tool` approved in advance: the gateway has nobody to ask. */
   readonly approvals: readonly string[];
-  readonly audit: { readonly dir: string; readonly keyFile: string };
+  readonly audit: { readonly dir: string; readonly keyFile: string; readonly durability: AuditDurability };
+  /** HTTP sessions: how long one may idle before it ends, and how many may be open at once. */
+  readonly http: { readonly sessionIdleMs: number; readonly maxSessions: number };
 }
+
+export const DEFAULT_SESSION_IDLE_SECONDS = 30 * 60;
+export const DEFAULT_MAX_SESSIONS = 64;
 
 export class ConfigError extends Error {}
 
 const strings = { type: 'array', items: { type: 'string', minLength: 1 } };
-const server = {
+const stdioServer = {
   type: 'object',
   required: ['command'],
   additionalProperties: false,
@@ -34,9 +41,29 @@ const server = {
     args: { type: 'array', items: { type: 'string' } },
     env: { type: 'object', additionalProperties: { type: 'string' } },
     cwd: { type: 'string', minLength: 1 },
-    // Accepted from Claude-style files and ignored: only stdio servers are hosted.
+    // Accepted from Claude-style files and ignored.
     type: { const: 'stdio' },
   },
+};
+const httpServer = {
+  type: 'object',
+  required: ['url'],
+  additionalProperties: false,
+  properties: {
+    url: { type: 'string', minLength: 1 },
+    headers: { type: 'object', propertyNames: { pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }, additionalProperties: { type: 'string' } },
+    // The name of an environment variable holding a bearer token, so the token stays out of the file.
+    bearerTokenEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    allowInsecureHttp: { type: 'boolean' },
+    // VS Code's mcp.json spells a remote server { "type": "http", "url": ... }.
+    type: { const: 'http' },
+  },
+};
+// A server with a "url" (or "type": "http") is remote; any other is a local command.
+const server = {
+  if: { anyOf: [{ type: 'object', required: ['url'] }, { type: 'object', required: ['type'], properties: { type: { const: 'http' } } }] },
+  then: httpServer,
+  else: stdioServer,
 };
 const servers = { type: 'object', propertyNames: { pattern: '^[a-z0-9_-]{1,64}$' }, additionalProperties: server };
 
@@ -60,17 +87,31 @@ const CONFIG_SCHEMA = {
     audit: {
       type: 'object',
       additionalProperties: false,
-      properties: { dir: { type: 'string', minLength: 1 }, keyFile: { type: 'string', minLength: 1 } },
+      properties: { dir: { type: 'string', minLength: 1 }, keyFile: { type: 'string', minLength: 1 }, durability: { enum: ['flush', 'sync'] } },
+    },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { sessionIdleSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 604800 }, maxSessions: { type: 'integer', minimum: 1, maximum: 10000 } },
     },
   },
 } as const;
 
-interface RawServer {
+interface RawStdioServer {
   command: string;
   args?: string[];
   env?: Record<string, string>;
   cwd?: string;
 }
+
+interface RawHttpServer {
+  url: string;
+  headers?: Record<string, string>;
+  bearerTokenEnv?: string;
+  allowInsecureHttp?: boolean;
+}
+
+type RawServer = RawStdioServer | RawHttpServer;
 
 interface RawConfig {
   servers?: Record<string, RawServer>;
@@ -78,7 +119,8 @@ interface RawConfig {
   builtin?: { fs?: { roots: string[] }; sqlite?: { roots?: string[]; databases?: string[] }; http?: { allow: string[] } };
   policy?: { rules?: unknown[] };
   approvals?: string[];
-  audit?: { dir?: string; keyFile?: string };
+  audit?: { dir?: string; keyFile?: string; durability?: AuditDurability };
+  http?: { sessionIdleSeconds?: number; maxSessions?: number };
 }
 
 const validateConfig = new Ajv2020({ allErrors: false, strict: false }).compile<RawConfig>(CONFIG_SCHEMA);
@@ -99,10 +141,13 @@ export async function loadConfig(file: string, serversDir: string): Promise<Gate
   return parseConfig(raw, path.dirname(path.resolve(file)), serversDir, file);
 }
 
-/** `base` resolves relative paths; `serversDir` holds the built-in servers' bundles. */
-export function parseConfig(raw: unknown, base: string, serversDir: string, where = 'the configuration'): GatewayConfig {
+/**
+ * `base` resolves relative paths; `serversDir` holds the built-in servers' bundles; `env` supplies
+ * the bearer tokens named by `bearerTokenEnv`.
+ */
+export function parseConfig(raw: unknown, base: string, serversDir: string, where = 'the configuration', env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   if (!validateConfig(raw)) {
-    throw new ConfigError(`${where} is invalid: ${describeSchemaErrors(validateConfig.errors)}. Expected { "servers": { "<id>": { "command": "...", "args": [...] } }, "policy": { "rules": [...] }, "audit": { "dir": "...", "keyFile": "..." } }.`);
+    throw new ConfigError(`${where} is invalid: ${describeSchemaErrors(validateConfig.errors)}. Expected { "servers": { "<id>": { "command": "...", "args": [...] } or { "url": "https://...", "headers": {...} } }, "policy": { "rules": [...] }, "audit": { "dir": "...", "keyFile": "...", "durability": "flush" | "sync" } }.`);
   }
   const resolve = (p: string): string => path.resolve(base, p);
   const definitions: ServerDefinition[] = [];
@@ -113,7 +158,7 @@ export function parseConfig(raw: unknown, base: string, serversDir: string, wher
     definitions.push(definition);
   };
   for (const [id, s] of [...Object.entries(raw.servers ?? {}), ...Object.entries(raw.mcpServers ?? {})]) {
-    add({
+    add('url' in s ? remoteServer(id, s, `${where} server "${id}"`, env) : {
       id,
       label: id,
       command: s.command,
@@ -123,7 +168,7 @@ export function parseConfig(raw: unknown, base: string, serversDir: string, wher
       builtin: false,
     });
   }
-  const builtin = (id: string, args: string[]): ServerDefinition => ({
+  const builtin = (id: string, args: string[]): StdioServerDefinition => ({
     id,
     label: `Warden ${id}`,
     command: process.execPath,
@@ -146,6 +191,30 @@ export function parseConfig(raw: unknown, base: string, serversDir: string, wher
     rules: parsed.rules,
     ruleProblems: parsed.problems,
     approvals: raw.approvals ?? [],
-    audit: { dir: auditDir, keyFile: resolve(raw.audit?.keyFile ?? 'warden-audit.key') },
+    audit: { dir: auditDir, keyFile: resolve(raw.audit?.keyFile ?? 'warden-audit.key'), durability: raw.audit?.durability ?? 'flush' },
+    http: {
+      sessionIdleMs: Math.round((raw.http?.sessionIdleSeconds ?? DEFAULT_SESSION_IDLE_SECONDS) * 1000),
+      maxSessions: raw.http?.maxSessions ?? DEFAULT_MAX_SESSIONS,
+    },
+  };
+}
+
+function remoteServer(id: string, s: RawHttpServer, where: string, env: NodeJS.ProcessEnv): HttpServerDefinition {
+  const checked = checkRemoteUrl(s.url, { allowInsecureHttp: s.allowInsecureHttp === true });
+  if (!checked.ok) throw new ConfigError(`${where}: ${checked.error}.`);
+  let bearerToken: string | undefined;
+  if (s.bearerTokenEnv !== undefined) {
+    bearerToken = env[s.bearerTokenEnv];
+    if (bearerToken === undefined || bearerToken === '') throw new ConfigError(`${where}: "bearerTokenEnv" names ${s.bearerTokenEnv}, which is not set; set it before starting the gateway.`);
+  }
+  return {
+    kind: 'http',
+    id,
+    label: id,
+    url: checked.url.href,
+    ...(s.headers !== undefined && { headers: s.headers }),
+    ...(bearerToken !== undefined && { bearerToken }),
+    ...(s.allowInsecureHttp !== undefined && { allowInsecureHttp: s.allowInsecureHttp }),
+    builtin: false,
   };
 }

@@ -5,10 +5,11 @@
 import { AuditLog } from '../core/audit/auditLog';
 import { backoffRestartPolicy } from '../core/host/restartPolicy';
 import { ServerRegistry } from '../core/host/serverRegistry';
-import { stdioTransportFactory } from '../core/host/stdioTransportFactory';
+import { serverTransportFactory } from '../core/host/serverTransportFactory';
 import { ToolMetrics } from '../core/metrics/toolMetrics';
 import { DEFAULT_RULES } from '../core/policy/defaults';
 import { matchesAny } from '../core/policy/glob';
+import { gatewayPolicySources } from './policyNames';
 import type { Policy } from '../core/policy/types';
 import { UsageCounters } from '../core/policy/usage';
 import { ToolRouter } from '../core/router/toolRouter';
@@ -29,13 +30,16 @@ export class GatewayHost {
     private readonly audit: AuditLog,
   ) {}
 
-  /** Opens the audit log (creating its key on first run), then starts every hosted server. */
-  static async start(config: GatewayConfig, log: (line: string) => void): Promise<GatewayHost> {
+  /**
+   * Opens the audit log (creating its key on first run), then starts every hosted server.
+   * `configFile` is named in refusals as where the policy lives.
+   */
+  static async start(config: GatewayConfig, configFile: string, log: (line: string) => void): Promise<GatewayHost> {
     const { secret: key, created } = await readOrCreateSecret(config.audit.keyFile, 'audit key');
     if (created) log(`Created the audit key ${config.audit.keyFile}; keep it: the log can only be verified with it.`);
-    const audit = await AuditLog.open({ dir: config.audit.dir, key });
+    const audit = await AuditLog.open({ dir: config.audit.dir, key, durability: config.audit.durability });
     if (audit.openReport.message) log(`audit: ${audit.openReport.message}`);
-    const createTransport = stdioTransportFactory();
+    const createTransport = serverTransportFactory();
     const registry = new ServerRegistry((definition) => ({
       createTransport,
       clientInfo: { name: 'warden-gateway', version: GATEWAY_VERSION },
@@ -59,6 +63,7 @@ export class GatewayHost {
       workspaceFolders: () => [],
       annotationsTrusted: (serverId) => registry.get(serverId)?.definition.builtin === true,
       defaultTimeoutMs: () => DEFAULT_TIMEOUT_MS,
+      policySources: gatewayPolicySources(configFile),
     });
     const host = new GatewayHost(registry, router, new GatewayCatalog(registry, router), metrics, audit);
     try {

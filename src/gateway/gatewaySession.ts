@@ -1,12 +1,13 @@
 /**
  * One MCP client of the gateway, whatever carries its messages: the lifecycle, `tools/list`,
  * `tools/call` through the gate as `gateway:<clientInfo.name>`, cancellation and progress, and
- * `notifications/tools/list_changed` when what this client may see changes. `handle` takes one
- * parsed message and answers a request with one response; outgoing notifications go to `send`.
+ * `notifications/tools/list_changed` when what this client may see changes, and log messages at
+ * or above the level the client set (`logging/setLevel`; `info` until it does). `handle` takes
+ * one parsed message and answers a request with one response; outgoing notifications go to `send`.
  */
-import { Cancelled, Initialize, Initialized, JsonRpcErrorCode, Ping, Progress, ToolsCall, ToolsList, ToolsListChanged } from '../core/protocol/methods';
+import { Cancelled, Initialize, Initialized, JsonRpcErrorCode, LoggingMessage, LoggingSetLevel, Ping, Progress, ToolsCall, ToolsList, ToolsListChanged } from '../core/protocol/methods';
 import { describeSchemaErrors, validateCallToolParams, validateCancelledParams, validateInitializeParams, validateListToolsParams } from '../core/protocol/schemas';
-import type { CallToolResult, InitializeResult, ListToolsResult, ProgressToken } from '../core/protocol/types';
+import type { CallToolResult, InitializeResult, ListToolsResult, LoggingLevel, ProgressToken } from '../core/protocol/types';
 import { negotiateProtocolVersion } from '../core/protocol/versions';
 import type { Caller } from '../core/policy/types';
 import type { ToolRouter } from '../core/router/toolRouter';
@@ -43,6 +44,10 @@ export interface SessionDeps {
   readonly log: (line: string) => void;
 }
 
+/** MCP's log levels, least severe first (RFC 5424). */
+const LOG_LEVELS: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+const LOGGER = 'warden-gateway';
+
 class RpcError extends Error {
   constructor(
     readonly code: number,
@@ -56,6 +61,7 @@ export class GatewaySession {
   private clientName: string | undefined;
   private ready = false;
   private lastListed: string | undefined;
+  private logLevel: LoggingLevel = 'info';
   private readonly running = new Map<RequestId, AbortController>();
   private readonly cancelledIds = new Set<RequestId>();
 
@@ -106,6 +112,12 @@ export class GatewaySession {
     this.deps.send({ jsonrpc: '2.0', method: ToolsListChanged.method });
   }
 
+  /** Sends a log message, if this client is ready and wants messages of this level. */
+  log(level: LoggingLevel, data: unknown): void {
+    if (!this.ready || LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(this.logLevel)) return;
+    this.deps.send({ jsonrpc: '2.0', method: LoggingMessage.method, params: { level, logger: LOGGER, data } });
+  }
+
   /** Stops the calls still running; their answers are no longer wanted. */
   dispose(): void {
     for (const controller of this.running.values()) controller.abort(new Error('The client went away.'));
@@ -147,8 +159,10 @@ export class GatewaySession {
         return this.listTools(caller, params);
       case ToolsCall.method:
         return this.callTool(caller, id, params, notify);
+      case LoggingSetLevel.method:
+        return this.setLevel(params);
       default:
-        throw new RpcError(JsonRpcErrorCode.MethodNotFound, `The gateway does not support "${method}"; it serves tools (tools/list, tools/call).`);
+        throw new RpcError(JsonRpcErrorCode.MethodNotFound, `The gateway does not support "${method}"; it serves tools (tools/list, tools/call), ping and logging/setLevel.`);
     }
   }
 
@@ -160,10 +174,20 @@ export class GatewaySession {
     this.clientName = params.clientInfo.name;
     return {
       protocolVersion: negotiateProtocolVersion(params.protocolVersion),
-      capabilities: { tools: { listChanged: true } },
+      capabilities: { tools: { listChanged: true }, logging: {} },
       serverInfo: this.deps.serverInfo,
       instructions: 'Warden gateway: tools of hosted MCP servers, named <server>.<tool>. Every call passes the policy and is audited; a refused call returns an error result that says which rule refused it.',
     };
+  }
+
+  private setLevel(params: unknown): Record<string, never> {
+    const level = typeof params === 'object' && params !== null ? (params as { level?: unknown }).level : undefined;
+    const known = LOG_LEVELS.find((l) => l === level);
+    if (known === undefined) {
+      throw new RpcError(JsonRpcErrorCode.InvalidParams, `Invalid logging/setLevel parameters: level must be one of ${LOG_LEVELS.join(', ')}.`);
+    }
+    this.logLevel = known;
+    return {};
   }
 
   private listTools(caller: Caller, params: unknown): ListToolsResult {

@@ -1,26 +1,45 @@
 /**
- * Serves the gateway over Streamable HTTP (MCP 2025-11-25) on one endpoint, `/mcp`. POST carries
- * one message: a request is answered with JSON, except a `tools/call` from a client that accepts
- * `text/event-stream`, which gets a stream of the call's progress and then its response; a
- * notification or response gets 202. GET answers 405 (no server-initiated stream); DELETE ends a
- * session. Sessions are issued at `initialize` in `MCP-Session-Id`. Every request first passes the
- * Host and Origin checks, then the bearer token; only `/health` needs no token. `/metrics`
- * reports per-tool summaries.
+ * Serves the gateway over Streamable HTTP (MCP 2025-11-25) on one endpoint, `/mcp`.
+ *
+ * - POST carries one message: a request is answered with JSON, except a `tools/call` from a
+ *   client that accepts `text/event-stream`, which gets a stream of the call's progress and then
+ *   its response; a notification or response gets 202.
+ * - GET with `Accept: text/event-stream` opens the session's standing stream (see
+ *   standingStream.ts): list_changed, log messages, and progress of calls answered as JSON.
+ * - DELETE ends a session. Sessions are issued at `initialize` in `MCP-Session-Id`; one that
+ *   ended (DELETE, idle too long, evicted) or never existed gets 404, and the client initializes
+ *   again (see sessionTable.ts).
+ *
+ * Every request first passes the Host and Origin checks, then the bearer token; only `/health`
+ * needs no token. `/metrics` reports per-tool summaries.
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Initialize, ToolsCall } from '../core/protocol/methods';
+import { systemClock, type Clock } from '../core/util/clock';
+import type { Disposable } from '../core/util/disposable';
 import { errorMessage } from '../core/util/errors';
-import { GATEWAY_VERSION, type GatewayHost } from './gatewayHost';
-import { GatewaySession, messageProblem } from './gatewaySession';
+import type { GatewayHost } from './gatewayHost';
+import { messageProblem } from './gatewaySession';
 import { MAX_BODY_BYTES, bearerMatches, hostAllowed, originAllowed, protocolVersionAllowed } from './httpGuards';
+import { accepts, header, notAllowed, readBody, rpcError, send } from './httpIo';
+import { HttpSession } from './httpSession';
+import { watchServerStates } from './serverStateLog';
+import { SseWriter } from './sseWriter';
+import { SessionTable, type EndReason } from './sessionTable';
 
 export interface HttpOptions {
   readonly host: string;
   readonly port: number;
   readonly token: string;
-  readonly maxSessions?: number;
+  /** How long a session may sit idle before it ends. */
+  readonly sessionIdleMs: number;
+  readonly maxSessions: number;
+  /** Events of a standing stream kept for a client that reconnects; default 256. */
+  readonly replayEvents?: number;
+  /** How often an idle standing stream gets a keep-alive comment; default 15 s. */
+  readonly keepAliveMs?: number;
+  readonly clock?: Clock;
 }
 
 export interface HttpGateway {
@@ -28,12 +47,33 @@ export interface HttpGateway {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_SESSIONS = 64;
 const SESSION_HEADER = 'mcp-session-id';
+const SESSION_ENDED = 'Session not found: it ended (DELETE, or idle too long) or never existed. Initialize a new one.';
+const ENDED_BECAUSE: Record<EndReason, string> = {
+  deleted: 'ended by the client',
+  expired: 'expired after idling',
+  evicted: 'evicted to make room for a new one',
+  shutdown: 'closed at shutdown',
+};
 
 export async function serveHttp(host: GatewayHost, options: HttpOptions, log: (line: string) => void): Promise<HttpGateway> {
-  const sessions = new Map<string, GatewaySession>();
   let port = options.port;
+  const clock = options.clock ?? systemClock;
+  const sessions = new SessionTable<HttpSession>({
+    idleMs: options.sessionIdleMs,
+    maxSessions: options.maxSessions,
+    clock,
+    onEnded: (id, reason) => log(`session ${id.slice(0, 8)} ${ENDED_BECAUSE[reason]}`),
+  });
+  const subscriptions: Disposable[] = [
+    host.registry.onDidChange(() => {
+      for (const session of sessions.values()) session.mcp.toolsMayHaveChanged();
+    }),
+    watchServerStates(host.registry, ({ level, data }) => {
+      for (const session of sessions.values()) session.mcp.log(level, data);
+    }),
+  ];
+
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log(`HTTP ${req.method ?? '?'} ${req.url ?? '?'} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -57,20 +97,21 @@ export async function serveHttp(host: GatewayHost, options: HttpOptions, log: (l
       return send(res, 401, { error: 'Send the gateway token as "Authorization: Bearer <token>".' });
     }
     if (path === '/metrics') return req.method === 'GET' ? send(res, 200, { tools: host.metrics.all() }) : notAllowed(res, 'GET');
+    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') return notAllowed(res, 'POST, GET, DELETE');
+    if (!protocolVersionAllowed(header(req, 'mcp-protocol-version'))) {
+      return send(res, 400, rpcError(-32600, `Unsupported MCP-Protocol-Version "${header(req, 'mcp-protocol-version') ?? ''}".`));
+    }
     switch (req.method) {
       case 'POST':
         return post(req, res);
+      case 'GET':
+        return openStream(req, res);
       case 'DELETE':
         return remove(req, res);
-      default:
-        return notAllowed(res, 'POST, DELETE');
     }
   }
 
   async function post(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!protocolVersionAllowed(header(req, 'mcp-protocol-version'))) {
-      return send(res, 400, rpcError(-32600, `Unsupported MCP-Protocol-Version "${header(req, 'mcp-protocol-version') ?? ''}".`));
-    }
     const body = await readBody(req);
     if (body === 'too-large') return send(res, 413, rpcError(-32600, `The message is larger than ${MAX_BODY_BYTES} bytes.`));
     let message: unknown;
@@ -83,68 +124,103 @@ export async function serveHttp(host: GatewayHost, options: HttpOptions, log: (l
     if (problem !== undefined) return send(res, 400, rpcError(-32600, `Invalid JSON-RPC message: ${problem}.`));
     const m = message as { id?: string | number; method?: string };
     const sessionId = header(req, SESSION_HEADER);
-
     if (m.method === Initialize.method && m.id !== undefined) {
       if (sessionId !== undefined) return send(res, 400, rpcError(-32600, 'initialize starts a new session: send it without MCP-Session-Id.'));
-      if (sessions.size >= (options.maxSessions ?? DEFAULT_MAX_SESSIONS)) return send(res, 503, rpcError(-32603, 'Too many open sessions; end one with DELETE /mcp first.'));
-      const session = newSession();
-      const handled = await session.handle(message);
-      if (handled.response?.error === undefined) {
-        const id = randomUUID();
-        sessions.set(id, session);
-        res.setHeader('MCP-Session-Id', id);
-      }
-      return send(res, 200, handled.response);
+      return initialize(message, res);
     }
     if (sessionId === undefined) return send(res, 400, rpcError(-32600, 'MCP-Session-Id is required: initialize first and send the id it returned.'));
     const session = sessions.get(sessionId);
-    if (!session) return send(res, 404, rpcError(-32001, 'Session not found: it ended or never existed. Initialize a new one.'));
-    if (m.method === undefined || m.id === undefined) {
-      await session.handle(message);
-      res.writeHead(202).end();
-      return;
+    const hold = sessions.hold(sessionId);
+    if (!session || !hold) return send(res, 404, rpcError(-32001, SESSION_ENDED));
+    try {
+      if (m.method === undefined || m.id === undefined) {
+        await session.mcp.handle(message);
+        res.writeHead(202).end();
+        return;
+      }
+      return await answer(session, m.id, m.method, message, req, res);
+    } finally {
+      hold.dispose();
     }
-    const requestId = m.id;
+  }
+
+  async function initialize(message: unknown, res: http.ServerResponse): Promise<void> {
+    if (!sessions.hasRoom()) return busy(res);
+    const session = new HttpSession({
+      catalog: host.catalog,
+      router: host.router,
+      stream: { replayEvents: options.replayEvents ?? 256, keepAliveMs: options.keepAliveMs ?? 15_000, clock },
+      log,
+    });
+    const handled = await session.mcp.handle(message);
+    if (handled.response?.error === undefined) {
+      const admission = sessions.add(session);
+      if (admission.kind === 'full') {
+        session.dispose();
+        return busy(res);
+      }
+      res.setHeader('MCP-Session-Id', admission.id);
+    } else {
+      session.dispose();
+    }
+    return send(res, 200, handled.response);
+  }
+
+  async function answer(session: HttpSession, requestId: string | number, method: string, message: unknown, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     // A client that hangs up no longer wants the answer: cancel the call.
     const onClose = (): void => {
-      if (!res.writableEnded) void session.handle({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'The HTTP request was closed.' } });
+      if (!res.writableEnded) void session.mcp.handle({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'The HTTP request was closed.' } });
     };
     res.on('close', onClose);
     try {
       // A client that accepts a stream gets the call's progress on it, then the answer.
-      if (m.method === ToolsCall.method && accepts(req, 'text/event-stream')) {
-        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
-        const handled = await session.handle(message, (notification) => writeEvent(res, notification));
-        writeEvent(res, handled.response);
-        res.end();
+      if (method === ToolsCall.method && accepts(req, 'text/event-stream')) {
+        const stream = SseWriter.open(res);
+        const handled = await session.mcp.handle(message, (notification) => stream.message(notification));
+        stream.message(handled.response);
+        stream.end();
         return;
       }
-      const handled = await session.handle(message);
+      const handled = await session.mcp.handle(message);
       return send(res, 200, handled.response);
     } finally {
       res.off('close', onClose);
     }
   }
 
+  function openStream(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!accepts(req, 'text/event-stream')) {
+      return send(res, 406, { error: 'GET opens a server-sent event stream: send "Accept: text/event-stream".' });
+    }
+    const sessionId = header(req, SESSION_HEADER);
+    if (sessionId === undefined) return send(res, 400, { error: 'MCP-Session-Id is required: initialize first with POST, then open the stream.' });
+    const session = sessions.get(sessionId);
+    if (!session) return send(res, 404, { error: SESSION_ENDED });
+    const outcome = session.stream.attach(res, header(req, 'last-event-id'));
+    switch (outcome.kind) {
+      case 'conflict':
+        return send(res, 409, { error: 'This session already has a standing stream. Close it first, or reconnect with Last-Event-ID to replace it.' });
+      case 'closed':
+        return send(res, 404, { error: SESSION_ENDED });
+      case 'attached': {
+        // An open stream keeps the session from idling out.
+        const hold = sessions.hold(sessionId);
+        res.on('close', () => hold?.dispose());
+        return;
+      }
+    }
+  }
+
   function remove(req: http.IncomingMessage, res: http.ServerResponse): void {
     const sessionId = header(req, SESSION_HEADER);
     if (sessionId === undefined) return send(res, 400, { error: 'MCP-Session-Id is required to end a session.' });
-    const session = sessions.get(sessionId);
-    if (!session) return send(res, 404, { error: 'Session not found.' });
-    sessions.delete(sessionId);
-    session.dispose();
+    if (!sessions.end(sessionId, 'deleted')) return send(res, 404, { error: SESSION_ENDED });
     res.writeHead(204).end();
   }
 
-  function newSession(): GatewaySession {
-    return new GatewaySession({
-      catalog: host.catalog,
-      router: host.router,
-      serverInfo: { name: 'warden-gateway', version: GATEWAY_VERSION },
-      // Without a GET stream there is nowhere to send notifications; clients list tools again.
-      send: () => undefined,
-      log,
-    });
+  function busy(res: http.ServerResponse): void {
+    res.setHeader('Retry-After', '5');
+    send(res, 503, rpcError(-32603, `All ${options.maxSessions} sessions are in use; end one with DELETE /mcp, or try again shortly.`));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -158,61 +234,10 @@ export async function serveHttp(host: GatewayHost, options: HttpOptions, log: (l
   return {
     port,
     close: async () => {
-      for (const session of sessions.values()) session.dispose();
-      sessions.clear();
+      for (const subscription of subscriptions) subscription.dispose();
+      sessions.dispose();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function accepts(req: http.IncomingMessage, type: string): boolean {
-  return (header(req, 'accept') ?? '').split(',').some((part) => part.split(';')[0]!.trim().toLowerCase() === type);
-}
-
-function writeEvent(res: http.ServerResponse, message: unknown): void {
-  if (!res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
-}
-
-function notAllowed(res: http.ServerResponse, allow: string): void {
-  res.setHeader('Allow', allow);
-  send(res, 405, { error: `Method not allowed here; use ${allow}.` });
-}
-
-function rpcError(code: number, message: string): unknown {
-  return { jsonrpc: '2.0', id: null, error: { code, message } };
-}
-
-/** The body, or 'too-large' as soon as it passes the limit (the rest is discarded unread). */
-function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.resolve('too-large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    const onData = (chunk: Buffer): void => {
-      bytes += chunk.length;
-      if (bytes > MAX_BODY_BYTES) {
-        req.off('data', onData);
-        req.resume();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -58,7 +58,7 @@ async function serve(options: Extract<GatewayOptions, { kind: 'serve' }>): Promi
   for (const problem of config.ruleProblems) log(problem);
   let host: GatewayHost;
   try {
-    host = await GatewayHost.start(config, log);
+    host = await GatewayHost.start(config, path.resolve(options.config), log);
   } catch (error) {
     log(`Could not start: ${errorMessage(error)}. Check the audit paths in ${options.config}, and that no other gateway uses the same audit directory.`);
     return 1;
@@ -73,7 +73,7 @@ async function serve(options: Extract<GatewayOptions, { kind: 'serve' }>): Promi
     return 0;
   }
   const token = options.token ?? (await gatewayToken(path.join(path.dirname(config.audit.keyFile), 'warden-gateway.token')));
-  const gateway = await serveHttp(host, { host: options.transport.host, port: options.transport.port, token }, log);
+  const gateway = await serveHttp(host, { host: options.transport.host, port: options.transport.port, token, ...config.http }, log);
   log(`listening on http://${options.transport.host === '::1' ? '[::1]' : options.transport.host}:${gateway.port}/mcp`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

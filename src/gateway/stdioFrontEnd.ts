@@ -8,6 +8,7 @@ import { errorMessage } from '../core/util/errors';
 import type { GatewayHost } from './gatewayHost';
 import { GATEWAY_VERSION } from './gatewayHost';
 import { GatewaySession, type JsonRpcNotification, type JsonRpcResponse } from './gatewaySession';
+import { watchServerStates } from './serverStateLog';
 
 export function serveStdio(host: GatewayHost, log: (line: string) => void): Promise<void> {
   const reader = new NdjsonMessageReader(process.stdin);
@@ -23,11 +24,13 @@ export function serveStdio(host: GatewayHost, log: (line: string) => void): Prom
     log,
   });
   const changes = host.registry.onDidChange(() => session.toolsMayHaveChanged());
+  const states = watchServerStates(host.registry, ({ level, data }) => session.log(level, data));
   reader.onNoise(({ line }) => log(`Ignored a line on stdin that is not JSON: ${line}`));
   reader.onError((error) => log(`stdin: ${error.message}`));
   return new Promise((resolve) => {
     reader.onClose(() => {
       changes.dispose();
+      states.dispose();
       session.dispose();
       resolve();
     });

@@ -21,5 +21,6 @@ export function permissiveRouter(registry: ServerRegistry, audit: CallAudit, rul
     workspaceFolders: () => [],
     annotationsTrusted: () => true,
     defaultTimeoutMs: () => 10_000,
+    policySources: { userRules: 'the test\'s rules', approvals: 'approve it in the test' },
   });
 }

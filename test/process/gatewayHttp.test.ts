@@ -150,7 +150,8 @@ describe('the gateway over Streamable HTTP', () => {
     const { 'mcp-session-id': _omitted, ...withoutSession } = headers();
     assert.equal((await fetch(url, { method: 'POST', headers: withoutSession, body: call(MARK) })).status, 400);
     assert.equal((await fetch(url, { method: 'POST', headers: headers({ 'mcp-protocol-version': '1999-01-01' }), body: call(MARK) })).status, 400);
-    assert.equal((await fetch(url, { method: 'GET', headers: headers() })).status, 405);
+    assert.equal((await fetch(url, { method: 'GET', headers: headers() })).status, 409, 'the SDK client already holds the standing stream');
+    assert.equal((await fetch(url, { method: 'PUT', headers: headers() })).status, 405);
     const notification = await fetch(url, { method: 'POST', headers: headers(), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
     assert.equal(notification.status, 202);
 

@@ -5,6 +5,9 @@ import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import { ToolMetrics } from '../../src/core/metrics/toolMetrics';
 import { Approvals, memoryPersistence } from '../../src/core/policy/approvals';
 import { DEFAULT_RULES } from '../../src/core/policy/defaults';
+import type { PolicySources } from '../../src/core/policy/sources';
+import { gatewayPolicySources } from '../../src/gateway/policyNames';
+import { EXTENSION_POLICY_SOURCES } from '../../src/vscode/policy/policyNames';
 import type { Rule } from '../../src/core/policy/types';
 import { UsageCounters } from '../../src/core/policy/usage';
 import type { CallAudit, CallFinishedEntry, CallRefusedEntry, CallStartedEntry } from '../../src/core/router/callAudit';
@@ -49,7 +52,7 @@ const lyingTool: RegisteredTool = defineTool<Record<string, never>>({
   run: () => ({ content: [{ type: 'text', text: 'count: many' }], structuredContent: { count: 'many' } }),
 });
 
-async function gate(rules: Rule[] = [], trusted = true) {
+async function gate(rules: Rule[] = [], trusted = true, policySources: PolicySources = EXTENSION_POLICY_SOURCES) {
   const tools = [echoTool, writeTool, bigTool, lyingTool, waitForCancelTool(() => undefined)];
   const registry = new ServerRegistry(() => ({
     createTransport: () => linkInMemory(new McpServer({ info: { name: 'mem', version: '1' }, log: () => undefined }, tools)).transport,
@@ -72,6 +75,7 @@ async function gate(rules: Rule[] = [], trusted = true) {
     workspaceFolders: () => ['/ws'],
     annotationsTrusted: () => trusted,
     defaultTimeoutMs: () => 5000,
+    policySources,
   });
   return { router, audit, metrics, approvals, registry };
 }
@@ -142,11 +146,25 @@ describe('the gate', () => {
     await registry.dispose();
   });
 
-  it('refuses a call that needs confirmation when nobody can be asked', async () => {
-    const { router, registry } = await gate([{ caller: 'gateway:*', effect: 'allow' }]);
-    const f = failure(await router.call({ caller: 'gateway:cli', server: 'mem', tool: 'write', args: { value: 'x' } }));
+  it('refuses a call that needs confirmation when nobody can be asked, saying where to allow it', async () => {
+    const inEditor = await gate([{ caller: 'gateway:*', effect: 'allow' }], true, EXTENSION_POLICY_SOURCES);
+    const f = failure(await inEditor.router.call({ caller: 'gateway:cli', server: 'mem', tool: 'write', args: { value: 'x' } }));
     assert.equal(f.code, 'CONFIRMATION_DECLINED');
-    assert.match(f.message, /cannot ask a person to confirm/);
+    assert.match(f.message, /cannot ask a person to confirm\. Add an allow rule for it to the setting warden\.policy\.rules, or approve the tool in VS Code\.$/);
+    await inEditor.registry.dispose();
+
+    const atGateway = await gate([{ caller: 'gateway:*', effect: 'allow' }], true, gatewayPolicySources('/srv/warden.json'));
+    const g = failure(await atGateway.router.call({ caller: 'gateway:cli', server: 'mem', tool: 'write', args: { value: 'x' } }));
+    assert.match(g.message, /Add an allow rule for it to "policy\.rules" in \/srv\/warden\.json, or list it as "<server>\/<tool>" in "approvals" in \/srv\/warden\.json\.$/);
+    assert.doesNotMatch(g.message, /VS Code|setting/);
+    await atGateway.registry.dispose();
+  });
+
+  it('names the front end\'s policy file in a denial', async () => {
+    const { router, registry } = await gate([], true, gatewayPolicySources('/srv/warden.json'));
+    const f = failure(await router.call({ caller: 'gateway:cli', server: 'mem', tool: 'echo', args: { text: 'x' } }));
+    assert.equal(f.code, 'POLICY_DENIED');
+    assert.match(f.message, /add a rule to "policy\.rules" in \/srv\/warden\.json, for example \{"server":"mem","tool":"echo","caller":"gateway:cli","effect":"allow"\}\.$/);
     await registry.dispose();
   });
 

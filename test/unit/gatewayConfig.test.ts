@@ -23,7 +23,7 @@ describe('gateway configuration', () => {
       serversDir,
     );
     assert.deepEqual(
-      config.servers.map((s) => [s.id, s.command, s.args, s.builtin]),
+      config.servers.map((s) => (s.kind === 'http' ? [s.id, s.url] : [s.id, s.command, s.args, s.builtin])),
       [
         ['fx', 'node', ['fx.js'], false],
         ['other', 'uvx', ['tool'], false],
@@ -31,12 +31,15 @@ describe('gateway configuration', () => {
         ['http', process.execPath, [path.join(serversDir, 'http.js'), '--allow', 'example.com'], true],
       ],
     );
-    assert.equal(config.servers[0]!.cwd, path.join(base, 'work'));
-    assert.deepEqual(config.servers[0]!.env, { A: '1' });
+    const first = config.servers[0]!;
+    assert.ok(first.kind !== 'http');
+    assert.equal(first.cwd, path.join(base, 'work'));
+    assert.deepEqual(first.env, { A: '1' });
     assert.equal(config.rules.length, 1);
     assert.equal(config.ruleProblems.length, 1);
     assert.match(config.ruleProblems[0]!, /rule 2 was left out: \/effect must be equal to one of the allowed values/);
-    assert.deepEqual(config.audit, { dir: path.join(base, 'log'), keyFile: path.join(base, 'warden-audit.key') });
+    assert.deepEqual(config.audit, { dir: path.join(base, 'log'), keyFile: path.join(base, 'warden-audit.key'), durability: 'flush' });
+    assert.equal(parseConfig({ audit: { durability: 'sync' } }, base, serversDir).audit.durability, 'sync');
   });
 
   it('refuses a bad file with a message naming what is wrong', () => {
@@ -48,6 +51,7 @@ describe('gateway configuration', () => {
       (e: unknown) => e instanceof ConfigError && /names the server "fs" twice/.test(e.message),
     );
     assert.throws(() => parseConfig({ builtin: { sqlite: {} } }, base, serversDir), /needs "roots" or "databases"/);
+    assert.throws(() => parseConfig({ audit: { durability: 'fsync' } }, base, serversDir), (e: unknown) => e instanceof ConfigError && /\/audit\/durability must be equal to one of the allowed values/.test(e.message));
   });
 });
 

@@ -27,7 +27,7 @@ describe('a gateway session', () => {
     const init = await s.handle(initialize);
     assert.deepEqual(init.response?.result, {
       protocolVersion: '2025-06-18',
-      capabilities: { tools: { listChanged: true } },
+      capabilities: { tools: { listChanged: true }, logging: {} },
       serverInfo: { name: 'g', version: '1' },
       instructions: (init.response?.result as { instructions: string }).instructions,
     });
@@ -61,6 +61,32 @@ describe('a gateway session', () => {
     await s.handle({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
     s.toolsMayHaveChanged();
     assert.deepEqual(sent, [], 'the list is the same');
+  });
+});
+
+describe('a gateway session\'s log messages', () => {
+  it('sends log messages at or above the level the client set, once it is ready', async () => {
+    const sent: JsonRpcNotification[] = [];
+    const s = session(sent);
+    await s.handle(initialize);
+    s.log('error', 'before initialized');
+    await s.handle({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    s.log('debug', 'below the default');
+    s.log('info', 'at the default');
+    assert.deepEqual((await s.handle({ jsonrpc: '2.0', id: 2, method: 'logging/setLevel', params: { level: 'warning' } })).response?.result, {});
+    s.log('notice', 'below warning');
+    s.log('error', 'above warning');
+    assert.deepEqual(
+      sent.map((n) => n.params),
+      [
+        { level: 'info', logger: 'warden-gateway', data: 'at the default' },
+        { level: 'error', logger: 'warden-gateway', data: 'above warning' },
+      ],
+    );
+    const bad = await s.handle({ jsonrpc: '2.0', id: 3, method: 'logging/setLevel', params: { level: 'loud' } });
+    assert.equal(bad.response?.error?.code, -32602);
+    assert.match(bad.response?.error?.message ?? '', /level must be one of debug, info/);
+    assert.equal((await session().handle({ jsonrpc: '2.0', id: 4, method: 'logging/setLevel', params: { level: 'info' } })).response?.error?.code, -32600, 'not before initialize');
   });
 });
 

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { decide, type DecideContext } from '../../src/core/policy/decide';
 import { DEFAULT_RULES } from '../../src/core/policy/defaults';
 import { parseRules } from '../../src/core/policy/parseRules';
+import { gatewayPolicySources } from '../../src/gateway/policyNames';
+import { EXTENSION_POLICY_SOURCES } from '../../src/vscode/policy/policyNames';
 import type { Caller, Decision, Policy, PolicyCall, Rule, ToolFacts } from '../../src/core/policy/types';
 import { UsageCounters } from '../../src/core/policy/usage';
 import type { JsonObject } from '../../src/core/protocol/types';
@@ -28,7 +30,7 @@ function policy(user: Rule[] = [], workspace: Rule[] = [], workspaceTrusted = tr
 }
 
 function context(overrides: Partial<DecideContext> = {}): DecideContext {
-  return { usage: new UsageCounters(), approvals: { has: () => false }, now: 1_000_000, workspaceFolders: ['/ws'], ...overrides };
+  return { usage: new UsageCounters(), approvals: { has: () => false }, now: 1_000_000, workspaceFolders: ['/ws'], sources: EXTENSION_POLICY_SOURCES, ...overrides };
 }
 
 function limitsOf(d: Decision) {
@@ -131,6 +133,26 @@ describe('decide()', () => {
     const second = decide(c, policy(rules), context({ usage, now: 1000 }));
     assert.equal(second.effect === 'deny' && second.reason, 'budget-exhausted');
     assert.equal(decide(c, policy(rules), context({ usage, now: 86_400_000 })).effect, 'allow', 'a new day');
+  });
+
+  it('names where the policy lives as each front end calls it', () => {
+    const gateway = context({ sources: gatewayPolicySources('/etc/warden.json') });
+    const unnamed = call('gateway:cli', 'everything', 'echo');
+    const byDefault = decide(unnamed, policy(), gateway);
+    assert.equal(byDefault.effect, 'deny');
+    assert.match(byDefault.effect === 'deny' ? byDefault.message : '', /add a rule to "policy\.rules" in \/etc\/warden\.json, for example/);
+    assert.doesNotMatch(byDefault.effect === 'deny' ? byDefault.message : '', /setting|warden\.policy/);
+    const fromEditor = decide(unnamed, policy(), context());
+    assert.match(fromEditor.effect === 'deny' ? fromEditor.message : '', /add a rule to the setting warden\.policy\.rules, for example/);
+
+    const byUser = decide(call('copilot', 'fs', 'read_text'), policy([{ id: 'no-files', server: 'fs', effect: 'deny' }]), gateway);
+    assert.equal(byUser.effect === 'deny' && byUser.message, 'Denied by rule "no-files". Change or remove it in "policy.rules" in /etc/warden.json.');
+    const byDefaultRule = decide(call('copilot', 'fs', 'read_text'), policy([], [], true), context({ sources: gatewayPolicySources('g.json') }));
+    assert.equal(byDefaultRule.effect, 'allow');
+    const byWorkspace = decide(call('copilot', 'fs', 'read_text'), policy([], [{ id: 'ws-no', server: 'fs', effect: 'deny' }]), context());
+    assert.equal(byWorkspace.effect === 'deny' && byWorkspace.message, 'Denied by rule "ws-no". It comes from this workspace\'s .vscode/warden.json, which can only tighten what you allow.');
+    const byWorkspaceElsewhere = decide(call('copilot', 'fs', 'read_text'), policy([], [{ id: 'ws-no', server: 'fs', effect: 'deny' }]), gateway);
+    assert.match(byWorkspaceElsewhere.effect === 'deny' ? byWorkspaceElsewhere.message : '', /It comes from the workspace's rules, which can only tighten/);
   });
 
   it('keeps the strictest limits of all applying rules, the workspace included', () => {

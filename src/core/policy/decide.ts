@@ -15,6 +15,7 @@
  */
 import { checkConstraints } from './constraints';
 import { matchesAny } from './glob';
+import type { PolicySources } from './sources';
 import type {
   ApprovalView,
   Caller,
@@ -34,6 +35,8 @@ export interface DecideContext {
   readonly approvals: ApprovalView;
   readonly now: number;
   readonly workspaceFolders: readonly string[];
+  /** Where the front end keeps the policy, for messages that say how to change a decision. */
+  readonly sources: PolicySources;
 }
 
 interface Applying {
@@ -42,7 +45,6 @@ interface Applying {
 }
 
 const SEVERITY: Record<Effect, number> = { allow: 0, confirm: 1, deny: 2 };
-const SETTING = 'warden.policy.rules';
 
 export function decide(call: PolicyCall, policy: Policy, context: DecideContext): Decision {
   const layers = policy.workspaceTrusted ? policy.layers : policy.layers.filter((l) => l.source === 'default');
@@ -57,7 +59,7 @@ export function decide(call: PolicyCall, policy: Policy, context: DecideContext)
   const base = userSelects ? collect('user') : collect('default');
   const workspace = collect('workspace').filter((a) => a.rule.effect !== 'allow');
   const applying = [...base, ...workspace];
-  if (base.length === 0) return noRule(call, nearMisses);
+  if (base.length === 0) return noRule(call, nearMisses, context.sources);
 
   const strictest = applying.reduce((worst, a) => (SEVERITY[a.rule.effect] > SEVERITY[worst.rule.effect] ? a : worst));
   if (strictest.rule.effect === 'deny') {
@@ -65,7 +67,7 @@ export function decide(call: PolicyCall, policy: Policy, context: DecideContext)
       effect: 'deny',
       rule: strictest.ref,
       reason: 'rule',
-      message: `Denied by rule "${strictest.ref.id}"${describe(strictest.rule)}. ${howToChange(strictest.ref)}`,
+      message: `Denied by rule "${strictest.ref.id}"${describe(strictest.rule)}. ${howToChange(strictest.ref, context.sources)}`,
     };
   }
 
@@ -107,14 +109,14 @@ function selects(selector: string | readonly string[] | undefined, value: string
   return matchesAny(value, typeof selector === 'string' ? [selector] : selector);
 }
 
-function noRule(call: PolicyCall, nearMisses: readonly string[]): Decision {
+function noRule(call: PolicyCall, nearMisses: readonly string[], sources: PolicySources): Decision {
   const example = JSON.stringify({ server: call.server, tool: call.tool, caller: call.caller, effect: 'allow' });
   const near = nearMisses.length > 0 ? ` (${nearMisses.join('; ')})` : '';
   return {
     effect: 'deny',
     rule: { id: 'deny-by-default', source: 'built-in' },
     reason: 'no-rule',
-    message: `No policy rule allows ${call.caller} to call ${call.server}.${call.tool}${near}. Warden denies by default. To allow it, add a rule to the setting ${SETTING}, for example ${example}.`,
+    message: `No policy rule allows ${call.caller} to call ${call.server}.${call.tool}${near}. Warden denies by default. To allow it, add a rule to ${sources.userRules}, for example ${example}.`,
   };
 }
 
@@ -122,15 +124,15 @@ function describe(rule: Rule): string {
   return rule.description ? ` (${rule.description})` : '';
 }
 
-function howToChange(ref: RuleRef): string {
+function howToChange(ref: RuleRef, sources: PolicySources): string {
   switch (ref.source) {
     case 'user':
-      return `Change or remove it in the setting ${SETTING}.`;
+      return `Change or remove it in ${sources.userRules}.`;
     case 'workspace':
-      return 'It comes from this workspace\'s .vscode/warden.json, which can only tighten what you allow.';
+      return `It comes from ${sources.workspaceRules ?? "the workspace's rules"}, which can only tighten what you allow.`;
     case 'default':
     case 'built-in':
-      return `Add a rule to the setting ${SETTING} to decide otherwise.`;
+      return `Add a rule to ${sources.userRules} to decide otherwise.`;
   }
 }
 

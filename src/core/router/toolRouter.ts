@@ -11,6 +11,7 @@ import { describeState } from '../host/serverState';
 import type { ToolMetrics } from '../metrics/toolMetrics';
 import type { ApprovalScope } from '../policy/approvals';
 import { decide } from '../policy/decide';
+import type { PolicySources } from '../policy/sources';
 import type { ApprovalView, Caller, Decision, Policy } from '../policy/types';
 import type { UsageCounters } from '../policy/usage';
 import type { CallToolResult, JsonObject, ProgressParams, Tool } from '../protocol/types';
@@ -60,6 +61,8 @@ export interface GateDeps {
   /** Built-in servers, and servers the user marked trusted, have their annotations believed. */
   readonly annotationsTrusted: (serverId: string) => boolean;
   readonly defaultTimeoutMs: () => number;
+  /** Where this front end keeps the policy, named in refusals; the extension's settings when absent. */
+  readonly policySources: PolicySources;
   /** Wall-clock time for policy (rate limits, daily budgets) and audit timestamps. */
   readonly now?: () => number;
 }
@@ -185,15 +188,19 @@ export class ToolRouter {
         argumentBytes: Buffer.byteLength(JSON.stringify(request.args), 'utf8'),
       },
       this.deps.policy(),
-      { usage: this.deps.usage, approvals: this.deps.approvals, now: (this.deps.now ?? Date.now)(), workspaceFolders: this.deps.workspaceFolders() },
+      { usage: this.deps.usage, approvals: this.deps.approvals, now: (this.deps.now ?? Date.now)(), workspaceFolders: this.deps.workspaceFolders(), sources: this.sources },
     );
+  }
+
+  private get sources(): PolicySources {
+    return this.deps.policySources;
   }
 
   private async confirm(request: ToolCallRequest, tool: Tool, decision: Extract<Decision, { effect: 'confirm' }>): Promise<void> {
     const confirmation = request.confirmation;
     if (confirmation === 'granted') return;
     if (confirmation === undefined) {
-      throw new DecisionError('CONFIRMATION_DECLINED', `${decision.why}, and ${request.caller} cannot ask a person to confirm. Add an allow rule for it, or approve the tool in VS Code.`, decision);
+      throw new DecisionError('CONFIRMATION_DECLINED', `${decision.why}, and ${request.caller} cannot ask a person to confirm. Add an allow rule for it to ${this.sources.userRules}, or ${this.sources.approvals}.`, decision);
     }
     const answer = await confirmation({ caller: request.caller, server: request.server, tool, args: request.args, why: decision.why });
     if (answer === 'declined') throw new DecisionError('CONFIRMATION_DECLINED', `The call to ${request.server}.${request.tool} was not confirmed.`, decision);

@@ -5,7 +5,8 @@
 //   WARDEN_EXTENSION_PATH  extension folder to load (default: the project root)
 //   WARDEN_DEMO_PATH       workspace folder to copy and open (default: demo/)
 //   WARDEN_TESTS_PATH      compiled tests module to run (default: out/test/host/index.js)
-//   WARDEN_TEST_GREP       run only the host tests whose title matches
+//   WARDEN_TEST_GREP       run only the host tests whose title matches, and only the browser steps
+//                          whose name matches (sidebar, crashing server, chat participant)
 //   WARDEN_HOST_VERBOSE    also print code-server's output and blocked browser requests
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import { ensureHost, projectRoot } from './install.mjs';
 import { stopAll } from './shutdown.mjs';
 import { runToolFromPalette } from './paletteFlow.mjs';
 import { screenshotSidebar } from './sidebarScreenshot.mjs';
+import { configureCrashingServer, screenshotCrashingServer } from './crashScreenshot.mjs';
+import { screenshotChat, scriptedModel } from './chatScreenshot.mjs';
 import { copyDemoWorkspace, demoFolder } from './workspace.mjs';
 
 const RUN_DEADLINE_MS = 10 * 60 * 1000;
@@ -29,14 +32,12 @@ const SETTINGS = {
 
 const extensionPath = path.resolve(process.env.WARDEN_EXTENSION_PATH || projectRoot);
 const testsPath = path.resolve(process.env.WARDEN_TESTS_PATH || path.join(projectRoot, 'out', 'test', 'host', 'index.js'));
-// Loaded beside Warden for the host tests only: chat models that follow a script, for the chat
-// participant's tests. Its manifest and its compiled code are placed in the test profile.
-const scriptedModel = {
-  manifest: path.join(projectRoot, 'test', 'fixtures', 'scripted-model', 'package.json'),
-  code: path.join(projectRoot, 'out', 'test', 'fixtures', 'scripted-model'),
-};
+// Loaded beside Warden for the host tests and the chat screenshot only: chat models that follow a
+// script (scriptedModel). Its manifest and its compiled code are placed in the test profile.
 const resultsDir = path.join(projectRoot, 'test-results');
 const screenshotPath = path.join(resultsDir, 'screenshots', 'sidebar.png');
+const crashShotPath = path.join(resultsDir, 'screenshots', 'crashing-server.png');
+const chatShotPath = path.join(resultsDir, 'screenshots', 'chat-participant.png');
 
 function seconds(since) {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -130,6 +131,66 @@ async function sidebar(browser) {
   }
 }
 
+/** Phase 3: a configured server that crashes on start, approved by a click, in error in the tree. */
+async function crashingServer(browser) {
+  const started = Date.now();
+  const workspace = copyDemoWorkspace();
+  let codeServer;
+  try {
+    configureCrashingServer(workspace.folder);
+    codeServer = await startCodeServer({ settings: SETTINGS });
+    await screenshotCrashingServer({
+      newPage: browser.newPage,
+      origin: codeServer.origin,
+      folder: workspace.folder,
+      extensionDevelopmentPath: extensionPath,
+      file: crashShotPath,
+      deadlineMs: SCREENSHOT_WAIT_MS,
+    });
+    console.log(`✓ crashing server in the sidebar: ${path.relative(projectRoot, crashShotPath)} (${seconds(started)})`);
+    return true;
+  } catch (err) {
+    console.error(`✗ crashing server in the sidebar: ${err.message}`);
+    return false;
+  } finally {
+    await codeServer?.stop();
+    workspace.remove();
+  }
+}
+
+/** Phase 4: the @warden participant answering a question typed into the chat view. */
+async function chatParticipant(browser) {
+  const started = Date.now();
+  const workspace = copyDemoWorkspace();
+  let codeServer;
+  try {
+    codeServer = await startCodeServer({ settings: SETTINGS, extensions: [scriptedModel] });
+    await screenshotChat({
+      newPage: browser.newPage,
+      origin: codeServer.origin,
+      folder: workspace.folder,
+      extensionDevelopmentPath: extensionPath,
+      file: chatShotPath,
+      deadlineMs: SCREENSHOT_WAIT_MS,
+    });
+    console.log(`✓ chat participant in the chat view: ${path.relative(projectRoot, chatShotPath)} (${seconds(started)})`);
+    return true;
+  } catch (err) {
+    console.error(`✗ chat participant in the chat view: ${err.message}`);
+    return false;
+  } finally {
+    await codeServer?.stop();
+    workspace.remove();
+  }
+}
+
+/** The browser phases, each named for WARDEN_TEST_GREP. */
+const BROWSER_STEPS = [
+  { name: 'sidebar and Run Tool from the palette', run: sidebar },
+  { name: 'crashing server in the sidebar', run: crashingServer },
+  { name: 'chat participant in the chat view', run: chatParticipant },
+];
+
 async function main() {
   checkBuilt();
   await ensureHost();
@@ -147,23 +208,27 @@ async function main() {
   watchdog.unref();
 
   rmSync(path.join(resultsDir, 'vscode-logs'), { recursive: true, force: true });
-  for (const old of [screenshotPath, screenshotPath.replace(/\.png$/, '-failed.png')]) rmSync(old, { force: true });
+  for (const shot of [screenshotPath, crashShotPath, chatShotPath]) {
+    for (const old of [shot, shot.replace(/\.png$/, '-failed.png')]) rmSync(old, { force: true });
+  }
+  const grep = process.env.WARDEN_TEST_GREP ? new RegExp(process.env.WARDEN_TEST_GREP) : undefined;
+  const steps = BROWSER_STEPS.filter((s) => !grep || grep.test(s.name));
   const browser = await launchBrowser();
   let counts;
-  let screenshotOk;
+  const browserResults = [];
   try {
     counts = await hostTests(browser).catch((err) => {
       console.error(`✗ host tests: ${err.message}`);
       return { passed: 0, failed: 1 };
     });
-    screenshotOk = await sidebar(browser);
+    for (const step of steps) browserResults.push(await step.run(browser));
   } finally {
     await browser.close();
     clearTimeout(watchdog);
   }
   console.log(`Whole run: ${seconds(started)}.`);
-  const passed = counts.passed + (screenshotOk ? 1 : 0);
-  const failed = counts.failed + (screenshotOk ? 0 : 1);
+  const passed = counts.passed + browserResults.filter((ok) => ok).length;
+  const failed = counts.failed + browserResults.filter((ok) => !ok).length;
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

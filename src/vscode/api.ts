@@ -1,4 +1,4 @@
-import type { Event } from 'vscode';
+import type { Event, McpServerDefinitionProvider, McpStdioServerDefinition } from 'vscode';
 import type { AuditCall } from '../core/audit/history';
 import type { ServerState } from '../core/host/serverState';
 import type { Tool } from '../core/protocol/types';
@@ -10,6 +10,10 @@ export interface WardenApi {
   /** The newest calls in the audit log, newest first. */
   recentAuditCalls(limit: number): Promise<readonly AuditCall[]>;
   serverIds(): string[];
+  /** The confirmations a person chose to remember (for the session, the workspace, or always). */
+  approvals(): readonly { readonly key: string; readonly scope: 'session' | 'workspace' | 'always' }[];
+  /** What Warden offers VS Code's MCP client: its gateway, hosting the person's approved servers. */
+  readonly gatewayMcpProvider: McpServerDefinitionProvider<McpStdioServerDefinition>;
   serverState(id: string): ServerState | undefined;
   serverTools(id: string): readonly Tool[];
   /** Fires when any server's state or tools change. */

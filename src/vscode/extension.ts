@@ -11,7 +11,9 @@ import { ToolMetrics } from '../core/metrics/toolMetrics';
 import { Approvals, type ApprovalPersistence } from '../core/policy/approvals';
 import { UsageCounters } from '../core/policy/usage';
 import { ToolRouter } from '../core/router/toolRouter';
-import { stdioTransportFactory } from '../core/host/stdioTransportFactory';
+import { EXTENSION_POLICY_SOURCES } from './policy/policyNames';
+import { secretValues } from '../core/host/serverDefinition';
+import { serverTransportFactory } from '../core/host/serverTransportFactory';
 import { errorMessage } from '../core/util/errors';
 import type { WardenApi } from './api';
 import { auditKey } from './audit/auditKey';
@@ -25,6 +27,7 @@ import { registerRunTool } from './commands/runTool';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerChatParticipant } from './chat/chatParticipant';
 import { registerUserServers } from './userServers/registerUserServers';
+import { registerGateway } from './gateway/registerGateway';
 import { registerGenericTools } from './lm/genericTools';
 import { registerLanguageModelTools } from './lm/languageModelTools';
 import { ServerLogs } from './serverLogs';
@@ -41,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
   const logs = new ServerLogs();
   context.subscriptions.push(logs);
 
-  const createTransport = stdioTransportFactory();
+  const createTransport = serverTransportFactory();
   const toolApprovalStore = new MementoToolApprovalStore(context.globalState);
   const registry = new ServerRegistry((definition) => {
     const channel = logs.channel(definition.id, definition.label);
@@ -85,6 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
       return definition !== undefined && (definition.builtin || definition.approveToolsImplicitly === true);
     },
     defaultTimeoutMs: () => readSettings().toolTimeoutMs,
+    policySources: EXTENSION_POLICY_SOURCES,
   });
   const results = new ResultDocuments();
   const tree = new ServersTreeProvider(registry, metrics, approvals);
@@ -114,6 +118,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
 
   const userServers = registerUserServers(context, () => reconcile());
   context.subscriptions.push(...userServers.disposables);
+  const gateway = registerGateway(context);
+  context.subscriptions.push(...gateway.disposables);
 
   // One reconciliation at a time, in the order asked: folders, trust and settings can change together.
   let reconciling = Promise.resolve();
@@ -128,8 +134,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
         const builtins = await builtinServerDefinitions(context, readSettings(), vscode.workspace.workspaceFolders ?? []);
         for (const d of builtins) logs.channel(d.id, d.label).info(d.note);
         const configured = await userServers.definitions();
-        // Values handed to servers through their environment (tokens, keys) never reach the log.
-        audit.setSecretValues(configured.flatMap((d) => Object.values(d.env ?? {})));
+        // Values handed to servers through their environment or headers (tokens, keys) never reach the log.
+        audit.setSecretValues(configured.flatMap(secretValues));
+        // Approvals and secrets decide what the gateway may host too.
+        gateway.refresh();
         await registry.reconcile([...builtins, ...configured]);
       } catch (error) {
         void vscode.window.showErrorMessage(`Warden could not start its servers: ${errorMessage(error)}`);
@@ -154,6 +162,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
     auditLogDirectory: path.join(storage.fsPath, 'audit'),
     recentAuditCalls: (limit) => audit.recentCalls({ limit }),
     serverIds: () => registry.ids(),
+    approvals: () => approvals.list(),
+    gatewayMcpProvider: gateway.provider,
     serverState: (id) => registry.get(id)?.state,
     serverTools: (id) => registry.get(id)?.tools ?? [],
     onDidChangeServers: changeEmitter.event,

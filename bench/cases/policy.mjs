@@ -10,6 +10,7 @@ import { fmt } from '../lib/report.mjs';
 const { decide } = out('src/core/policy/decide.js');
 const { DEFAULT_RULES } = out('src/core/policy/defaults.js');
 const { UsageCounters } = out('src/core/policy/usage.js');
+const { EXTENSION_POLICY_SOURCES } = out('src/vscode/policy/policyNames.js');
 
 const USER_RULES = [
   { id: 'read-src', server: 'fs', tool: 'read_text', caller: 'copilot', effect: 'allow', constraints: { paths: ['src/**', 'docs/**', 'README.md'] }, rateLimit: { perMinute: 60, burst: 20 } },
@@ -63,7 +64,7 @@ export default {
   name: 'policy',
   title: 'Policy: decide() per second',
   async run({ smoke, log }) {
-    const context = { usage: new UsageCounters(), approvals: { has: () => false }, now: Date.now(), workspaceFolders: ['/home/dev/project'] };
+    const context = { usage: new UsageCounters(), approvals: { has: () => false }, now: Date.now(), workspaceFolders: ['/home/dev/project'], sources: EXTENSION_POLICY_SOURCES };
     for (const c of CALLS) {
       const decision = decide(c.call, POLICY, context);
       if (decision.effect !== c.effect) throw new Error(`${c.name}: expected ${c.effect}, decide() said ${JSON.stringify(decision)}`);

@@ -1,15 +1,18 @@
 // The audit log the benchmarks write through, behind the router's CallAudit interface. Each
-// entry opens one log in `dir` (the durability check reads every file there) and returns
-// { audit: CallAudit, close() }. WARDEN_BENCH_AUDIT=<name> picks another for one run.
+// entry opens one log in `dir` (the durability check reads every file there) with the given
+// options (such as { durability: 'sync' }) and returns { audit: CallAudit, close() }.
+// WARDEN_BENCH_AUDIT=<name> picks another for one run.
 import { randomBytes } from 'node:crypto';
 import { out } from './common.mjs';
 
 const LOGS = {
   chained: {
-    durability: 'AuditLog: an append resolves after the group commit that covers it is fdatasync-ed and its checkpoint written',
-    async open(dir) {
+    durability:
+      'AuditLog, durability "flush" (the default): an append resolves once its batch is written to the operating system; ' +
+      'fdatasync and the checkpoint follow within 100 ms. With "sync", an append resolves after the fdatasync and the checkpoint',
+    async open(dir, options = {}) {
       const { AuditLog } = out('src/core/audit/auditLog.js');
-      const log = await AuditLog.open({ dir, key: randomBytes(32) });
+      const log = await AuditLog.open({ dir, key: randomBytes(32), ...options });
       return { audit: log, close: () => log.close() };
     },
   },
@@ -22,4 +25,4 @@ if (!(chosen in LOGS)) throw new Error(`WARDEN_BENCH_AUDIT=${chosen} is not one 
 
 export const AUDIT_LOG = chosen;
 export const AUDIT_DURABILITY = LOGS[chosen].durability;
-export const openCallAudit = (dir) => LOGS[chosen].open(dir);
+export const openCallAudit = (dir, options) => LOGS[chosen].open(dir, options);

@@ -230,6 +230,22 @@ describe('a tool list that changes', () => {
   });
 });
 
+describe('a tool list that changes while it is read', () => {
+  it('reads the list again when list_changed came before the first list was answered', async () => {
+    const changed = 'Returns its text, changed while listed.';
+    const fx = await host({ args: ['--change-while-listing', changed] });
+    const echoDescription = (): string | undefined => (fx.server.state.kind === 'running' ? fx.server.state.tools.find((t) => t.name === 'echo')?.description : undefined);
+    // The first list was answered before the change: only a second reading can see it.
+    for (;;) {
+      const next = nextEvent(fx.server.onDidChangeTools);
+      if (echoDescription() === changed) break;
+      await next;
+    }
+    await fx.lines.waitFor(/^The server said its tool list changed while it was being read; reading it again\.$/);
+    assert.deepEqual(await fx.dispose(), []);
+  });
+});
+
 describe('shutdown', () => {
   it('leaves no process behind: running, stubborn, and still in its handshake', async (t) => {
     const lines = new LogLines();

@@ -270,7 +270,16 @@ export class ManagedServer {
         initializeTimeoutMs: this.deps.timeouts.initializeMs,
         clock: this.clock,
       });
-      const tools = await client.listTools({ timeoutMs: this.deps.timeouts.listToolsMs });
+      // A change announced while the first list is being read may not be in it: noted here, and
+      // read again once the session follows changes.
+      let changedWhileListing = false;
+      const early = client.onDidChangeTools(() => (changedWhileListing = true));
+      let tools: readonly Tool[];
+      try {
+        tools = await client.listTools({ timeoutMs: this.deps.timeouts.listToolsMs });
+      } finally {
+        early.dispose();
+      }
       if (generation !== this.generation) {
         await client.close();
         return;
@@ -281,6 +290,10 @@ export class ManagedServer {
       this.deps.log(`Running ${info.serverInfo.name} ${info.serverInfo.version} (MCP ${info.protocolVersion}) with ${tools.length} tools.`);
       this.setState({ kind: 'running', session: info, tools, ...(client.pid !== undefined && { pid: client.pid }) });
       this.toolsEmitter.fire(tools);
+      if (changedWhileListing) {
+        this.deps.log('The server said its tool list changed while it was being read; reading it again.');
+        void this.refreshTools(generation);
+      }
     } catch (error) {
       await client?.close();
       if (generation !== this.generation) return;

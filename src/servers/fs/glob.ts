@@ -44,6 +44,17 @@ export interface Glob {
   readonly source: string;
   /** `relative` uses `/` separators and no leading `./`. */
   matches(relative: string): boolean;
+  /** The same for a path split once by `splitPath` (with this glob's `nocase`), to test many globs. */
+  matchesSplit(path: SplitPath): boolean;
+}
+
+/** A relative path as globs compare it: its names, each as its characters. */
+export interface SplitPath {
+  readonly names: readonly (readonly string[])[];
+}
+
+export function splitPath(relative: string, nocase: boolean): SplitPath {
+  return { names: splitNames(nocase ? relative.toLowerCase() : relative).map((name) => Array.from(name)) };
 }
 
 export function compileGlob(pattern: string, options: GlobOptions = {}): Glob {
@@ -57,12 +68,11 @@ export function compileGlob(pattern: string, options: GlobOptions = {}): Glob {
     const names = parseNames(alternative);
     return options.anyDepth === true ? [GLOBSTAR, ...names, GLOBSTAR] : names;
   });
+  const matchesSplit = (path: SplitPath): boolean => alternatives.some((alternative) => matchSequence(alternative, path.names, isGlobstar, matchName));
   return {
     source: pattern,
-    matches(relative: string): boolean {
-      const names = splitNames(nocase ? relative.toLowerCase() : relative);
-      return alternatives.some((alternative) => matchSequence(alternative, names, isGlobstar, matchName));
-    },
+    matches: (relative) => matchesSplit(splitPath(relative, nocase)),
+    matchesSplit,
   };
 }
 
@@ -192,9 +202,9 @@ function matchChar(token: CharToken, c: string): boolean {
   }
 }
 
-function matchName(token: NameToken, name: string): boolean {
+function matchName(token: NameToken, name: readonly string[]): boolean {
   if (token.kind === 'globstar') return false;
-  return matchSequence(token.tokens, Array.from(name), (t) => t.kind === 'star', matchChar);
+  return matchSequence(token.tokens, name, (t) => t.kind === 'star', matchChar);
 }
 
 /**

@@ -5,7 +5,7 @@
  * `sub/.git/config` and every other file under a `.git` directory; `.aws/credentials` denies that
  * file at any depth. An exemption (`allow`) uses the same matching and wins over every rule.
  */
-import { compileGlob, type Glob } from './glob';
+import { compileGlob, splitPath, type Glob } from './glob';
 
 /** Names that commonly hold credentials, keys or tokens. */
 export const DEFAULT_SECRET_RULES: readonly string[] = [
@@ -85,8 +85,11 @@ export class SecretPolicy {
    */
   ruleFor(...relatives: readonly string[]): string | undefined {
     for (const relative of relatives) {
-      if (relative === '' || this.allowRules.some((r) => r.glob.matches(relative))) continue;
-      const rule = this.denyRules.find((r) => r.glob.matches(relative));
+      if (relative === '') continue;
+      // Split once for every rule: all of them compare without regard to case.
+      const split = splitPath(relative, true);
+      if (this.allowRules.some((r) => r.glob.matchesSplit(split))) continue;
+      const rule = this.denyRules.find((r) => r.glob.matchesSplit(split));
       if (rule !== undefined) return rule.source;
     }
     return undefined;

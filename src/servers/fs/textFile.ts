@@ -94,9 +94,11 @@ export function readModeOf(request: TextReadRequest): ReadMode {
 export function readTextFile(request: TextReadRequest, open: FileOpener = openUnverified): TextRead {
   const { shown, maxBytes } = request;
   const mode = readModeOf(request);
-  const fd = openRegularFile(request.real, shown, open);
+  const { fd, size } = openRegularFile(request.real, shown, open);
   try {
-    const totalBytes = Number(fs.fstatSync(fd).size);
+    const totalBytes = size;
+    // The common case, a whole file within the cap: one read, which is also the binary sniff.
+    if (mode.kind === 'head-bytes' && totalBytes <= maxBytes) return lineResult(readHead(fd, totalBytes, maxBytes), totalBytes, 1, shown);
     if (readAt(fd, Math.min(SNIFF_BYTES, totalBytes), 0).includes(0)) throw binary(shown);
     switch (mode.kind) {
       case 'head-bytes':
@@ -126,18 +128,21 @@ function byteResult(piece: Piece & { readonly offset: number }, totalBytes: numb
   return next < totalBytes ? { ...result, nextOffset: next } : result;
 }
 
+const UTF8 = new TextDecoder('utf-8');
+
 function decode(bytes: Buffer, shown: string): string {
   if (bytes.includes(0)) throw binary(shown);
-  return new TextDecoder('utf-8').decode(bytes);
+  return UTF8.decode(bytes);
 }
 
 function binary(shown: string): ToolError {
   return new ToolError(`${quote(shown)} looks like a binary file (it contains NUL bytes); read_text reads UTF-8 text only.`);
 }
 
-function openRegularFile(real: string, shown: string, open: FileOpener): number {
+/** The descriptor and the size the opener's own fstat found (no second fstat). */
+function openRegularFile(real: string, shown: string, open: FileOpener): { fd: number; size: number } {
   const { fd, stat } = open(real, shown);
-  if (stat.isFile()) return fd;
+  if (stat.isFile()) return { fd, size: Number(stat.size) };
   fs.closeSync(fd);
   if (stat.isDirectory()) throw new ToolError(`${quote(shown)} is a directory; use list_dir to see its entries.`);
   throw new ToolError(`${quote(shown)} is not a regular file (a device, socket or pipe); read_text reads regular files only.`);

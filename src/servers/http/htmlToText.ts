@@ -9,7 +9,7 @@
  * - images contribute their alt text; table cells are joined with " | ", one row a line;
  * - whitespace collapses to single spaces, except inside <pre>.
  */
-import { Parser } from 'htmlparser2';
+import type { Parser } from 'htmlparser2';
 
 const DROPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas', 'select']);
 const PARAGRAPHS = new Set([
@@ -53,7 +53,10 @@ export class HtmlToText {
 
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl;
-    this.parser = new Parser(
+    // Required on the first HTML page, not imported: the parser and its entity tables are most of
+    // the server's bundle, and a server that fetches no HTML should not load them at start-up.
+    const { Parser: HtmlParser } = require('htmlparser2') as typeof import('htmlparser2');
+    this.parser = new HtmlParser(
       {
         onopentag: (name, attributes) => this.open(name, attributes),
         onclosetag: (name) => this.close(name),

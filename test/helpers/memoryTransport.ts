@@ -16,6 +16,8 @@ export interface MemoryLink {
   readonly clientToServer: PassThrough;
   /** Ends the link as a crashing server would. */
   crash(code?: number): void;
+  /** Ends the link with the given exit, as a transport without a process reports one. */
+  endWith(exit: TransportExit): void;
 }
 
 export function linkInMemory(server: McpServer, log: (line: string) => void = () => undefined): MemoryLink {
@@ -49,5 +51,5 @@ export function linkInMemory(server: McpServer, log: (line: string) => void = ()
     onDidLog: logEmitter.event,
     close: async () => end({ code: 0, signal: null }),
   };
-  return { transport, serverConnection, clientToServer, crash: (code = 1) => end({ code, signal: null }) };
+  return { transport, serverConnection, clientToServer, crash: (code = 1) => end({ code, signal: null }), endWith: end };
 }

@@ -32,6 +32,9 @@ export interface ServerTimeouts {
   readonly listToolsMs: number;
 }
 
+/** A session the server ends after at least this long is renewed at once, not counted as a crash. */
+export const SESSION_RENEWAL_MIN_MS = 30_000;
+
 export interface ManagedServerDeps {
   readonly createTransport: (definition: ServerDefinition) => McpTransport;
   readonly clientInfo: Implementation;
@@ -67,6 +70,8 @@ export class ManagedServer {
   private session = new DisposableStore();
   private generation = 0;
   private crashes: number[] = [];
+  /** When the running session began: a server that ends a session it kept a while is not failing. */
+  private sessionStartedAt = 0;
   private restartTimer: Disposable | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -318,6 +323,7 @@ export class ManagedServer {
       this.deps.log,
     );
     this.live = { client, health };
+    this.sessionStartedAt = this.clock.now();
     this.session = new DisposableStore();
     this.session.add(health);
     this.session.add(client.onDidClose((exit) => this.onSessionClosed(client, exit, generation)));
@@ -341,6 +347,14 @@ export class ManagedServer {
     const terminated = client.terminated;
     const reason = terminated ? `Warden stopped it: ${terminated.reason}` : `the server ${describeExit(exit)}`;
     this.deps.log(terminated ? `The server ${describeExit(exit)} after Warden stopped it.` : `The server ${describeExit(exit)}.`);
+    const lived = this.clock.now() - this.sessionStartedAt;
+    if (exit.sessionEnded === true && !terminated && lived >= SESSION_RENEWAL_MIN_MS) {
+      // Servers end idle or old sessions; that is not a crash. One that ends them sooner than
+      // this is treated as failing, so a server that forgets every session cannot loop unchecked.
+      this.deps.log(`Opening a new session (the last one lasted ${Math.round(lived / 1000)} s).`);
+      void this.launch(1);
+      return;
+    }
     this.onCrash(reason, 1);
   }
 

@@ -131,10 +131,10 @@ export class StreamableHttpTransport implements McpTransport {
   }
 
   /** Ends the transport because the server cannot be used any more; `reason` follows "the server". */
-  private end(reason: string): void {
+  private end(reason: string, sessionEnded = false): void {
     if (this.state.kind !== 'open') return;
     this.stopStreams();
-    this.finish({ code: null, signal: null, reason });
+    this.finish({ code: null, signal: null, reason, ...(sessionEnded && { sessionEnded }) });
   }
 
   private stopStreams(): void {
@@ -303,7 +303,7 @@ export class StreamableHttpTransport implements McpTransport {
   }
 
   private sessionGone(endpoint: HttpEndpoint): void {
-    this.end(`ended the session (HTTP 404 at ${endpoint.where}); a restart opens a new one`);
+    this.end(`ended the session (HTTP 404 at ${endpoint.where})`, true);
   }
 
   /** Passes a message on; the answer to initialize also settles the protocol version. */

@@ -11,6 +11,11 @@ export interface TransportExit {
   readonly spawnError?: string;
   /** Why a connection without a process ended, as a clause after "the server": "ended the session (HTTP 404)". */
   readonly reason?: string;
+  /**
+   * The server ended the session while it was healthy (it no longer knows the session id): a new
+   * connection is expected to work, and the end is not a failure of the server.
+   */
+  readonly sessionEnded?: boolean;
 }
 
 /**

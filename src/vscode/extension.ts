@@ -120,6 +120,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
   context.subscriptions.push(...userServers.disposables);
   const gateway = registerGateway(context);
   context.subscriptions.push(...gateway.disposables);
+  // "Always allow" answers go into the gateway's configuration too.
+  context.subscriptions.push(approvals.onDidChange(() => gateway.refresh()));
 
   // One reconciliation at a time, in the order asked: folders, trust and settings can change together.
   let reconciling = Promise.resolve();

@@ -1,6 +1,8 @@
 // Runs the host test suite (test/host/index.ts) in a desktop VS Code that @vscode/test-electron
 // downloads, for machines with internet: `npm run test:electron`. The offline runner, which CI
-// uses, is scripts/host/run-tests.mjs.
+// uses, is scripts/host/run-tests.mjs. The scripted chat models the chat suite needs
+// (test/fixtures/scripted-model) load as a second extension in development, which desktop VS Code
+// allows (the web workbench does not; the offline runner installs it in the profile instead).
 // Environment: WARDEN_VSCODE_VERSION (default: stable), WARDEN_EXTENSION_PATH, WARDEN_DEMO_PATH,
 // WARDEN_TEST_GREP, as for the offline runner.
 import * as fs from 'fs';
@@ -22,8 +24,19 @@ function copyDemoWorkspace(): { folder: string; remove: () => void } {
   return { folder, remove: () => fs.rmSync(parent, { recursive: true, force: true }) };
 }
 
+/** Assembles the scripted-model fixture (its manifest and compiled code) in a folder of its own. */
+function assembleScriptedModel(): { folder: string; remove: () => void } {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-scripted-model-'));
+  const code = path.join(root, 'out', 'test', 'fixtures', 'scripted-model');
+  if (!fs.existsSync(path.join(code, 'extension.js'))) throw new Error(`${code} has no extension.js: run node scripts/build.mjs first.`);
+  fs.cpSync(path.join(root, 'test', 'fixtures', 'scripted-model', 'package.json'), path.join(parent, 'package.json'));
+  for (const file of fs.readdirSync(code)) if (file.endsWith('.js')) fs.cpSync(path.join(code, file), path.join(parent, file));
+  return { folder: parent, remove: () => fs.rmSync(parent, { recursive: true, force: true }) };
+}
+
 async function main(): Promise<void> {
   const workspace = copyDemoWorkspace();
+  const scriptedModel = assembleScriptedModel();
   const env: Record<string, string> = {
     WARDEN_TEST_RESULTS: path.join(root, 'test-results'),
     WARDEN_TEST_WORKSPACE: workspace.folder,
@@ -32,13 +45,14 @@ async function main(): Promise<void> {
   try {
     await runTests({
       version: process.env.WARDEN_VSCODE_VERSION || 'stable',
-      extensionDevelopmentPath: path.resolve(process.env.WARDEN_EXTENSION_PATH || root),
+      extensionDevelopmentPath: [path.resolve(process.env.WARDEN_EXTENSION_PATH || root), scriptedModel.folder],
       extensionTestsPath: path.join(__dirname, 'index.js'),
       launchArgs: [workspace.folder, '--disable-extensions', '--disable-workspace-trust'],
       extensionTestsEnv: env,
     });
   } finally {
     workspace.remove();
+    scriptedModel.remove();
   }
 }
 

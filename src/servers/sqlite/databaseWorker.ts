@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../../core/util/errors';
 import { ToolError } from '../shared/toolResult';
+import { readDatabaseFileAsync, type DatabaseSnapshot } from './databaseFile';
 import { formatDuration } from './format';
 import { isWorkerReply, type DatabaseRef, type ToolPayload, type WorkerConfig, type WorkerOperation } from './protocol';
 
@@ -38,6 +39,8 @@ export class DatabaseWorker {
   private stopping: Promise<unknown> = Promise.resolve();
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
+  /** Databases being read ahead of time, by path: a call for one waits until it is handed over. */
+  private readonly handingOver = new Map<string, Promise<void>>();
 
   constructor(private readonly options: DatabaseWorkerOptions) {}
 
@@ -58,8 +61,41 @@ export class DatabaseWorker {
    */
   preload(databases: readonly DatabaseRef[]): void {
     if (databases.length === 0) return;
-    const worker = this.ensureWorker();
-    for (const database of databases) worker.postMessage({ op: 'load', database, id: this.nextId++ });
+    this.ensureWorker();
+    let previous: Promise<void> = Promise.resolve();
+    for (const database of databases) {
+      const handedOver = previous.then(() => this.handOver(database));
+      previous = handedOver;
+      this.handingOver.set(database.path, handedOver);
+      void handedOver.then(() => {
+        if (this.handingOver.get(database.path) === handedOver) this.handingOver.delete(database.path);
+      });
+    }
+  }
+
+  /**
+   * Reads the file on the thread pool (while the worker starts and sets up SQLite) and hands the
+   * bytes over without a copy. A file that cannot be read this way is left for the worker to read,
+   * which reports why. Never rejects.
+   */
+  private async handOver(database: DatabaseRef): Promise<void> {
+    let snapshot: DatabaseSnapshot | undefined;
+    try {
+      snapshot = await readDatabaseFileAsync(database, this.options.config.maxDatabaseBytes);
+    } catch (error) {
+      this.options.log(`Reading ${database.id} ahead of time failed (${errorMessage(error)}); the worker reads it itself.`);
+    }
+    const worker = this.worker;
+    if (worker === undefined) return; // stopped meanwhile: the next call starts afresh
+    const id = this.nextId++;
+    if (snapshot === undefined) {
+      worker.postMessage({ op: 'load', database, id });
+      return;
+    }
+    // readDatabaseFileAsync's memory is its own ArrayBuffer (never the shared pool's): moving it is safe.
+    const buffer = snapshot.bytes.buffer as ArrayBuffer;
+    const bytes = new Uint8Array(buffer, snapshot.bytes.byteOffset, snapshot.bytes.byteLength);
+    worker.postMessage({ op: 'load', database, id, snapshot: { bytes, signature: snapshot.signature } }, [buffer]);
   }
 
   /** Stops the worker; a later `run` starts a new one. */
@@ -70,6 +106,8 @@ export class DatabaseWorker {
 
   private async execute(operation: WorkerOperation, what: string, signal: AbortSignal, onRunning?: () => void): Promise<ToolPayload> {
     if (signal.aborted) throw new ToolError('The call was cancelled before it started.');
+    // Reading the file again here would hold it twice and race the read already under way.
+    await this.handingOver.get(operation.database.path);
     await this.stopping;
     const worker = this.ensureWorker();
     const id = this.nextId++;

@@ -26,12 +26,18 @@ export interface WorkerConfig extends EngineLimits {
 }
 
 export type WorkerOperation =
-  | { readonly op: 'load'; readonly database: DatabaseRef }
+  /** `snapshot`: the file already read by the main thread, its memory handed over. */
+  | { readonly op: 'load'; readonly database: DatabaseRef; readonly snapshot?: TransferredSnapshot }
   | { readonly op: 'list_tables'; readonly database: DatabaseRef }
   | { readonly op: 'describe_table'; readonly database: DatabaseRef; readonly table: string }
   | { readonly op: 'query'; readonly database: DatabaseRef; readonly sql: string; readonly params?: QueryParams; readonly maxRows?: number };
 
 export type WorkerRequest = WorkerOperation & { readonly id: number };
+
+export interface TransferredSnapshot {
+  readonly bytes: Uint8Array;
+  readonly signature: string;
+}
 
 /** What a tool returns: readable text and the structured copy its outputSchema describes. */
 export interface ToolPayload {
@@ -70,6 +76,10 @@ function isDatabaseRef(value: unknown): value is DatabaseRef {
   );
 }
 
+function isTransferredSnapshot(value: unknown): value is TransferredSnapshot {
+  return isObject(value) && value['bytes'] instanceof Uint8Array && typeof value['signature'] === 'string';
+}
+
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
@@ -78,6 +88,7 @@ export function isWorkerRequest(value: unknown): value is WorkerRequest {
   if (!isObject(value) || typeof value['id'] !== 'number' || !isDatabaseRef(value['database'])) return false;
   switch (value['op']) {
     case 'load':
+      return value['snapshot'] === undefined || isTransferredSnapshot(value['snapshot']);
     case 'list_tables':
       return true;
     case 'describe_table':

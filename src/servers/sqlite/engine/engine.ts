@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import type { JsonObject } from '../../../core/protocol/types';
 import { ToolError } from '../../shared/toolResult';
+import type { DatabaseSnapshot } from '../databaseFile';
 import { bindingFor, type QueryParams } from '../parameters';
 import type { DatabaseRef, EngineLimits, ToolPayload } from '../protocol';
 import { renderRows } from '../render';
@@ -49,8 +50,9 @@ export class Engine {
   }
 
   /** Reads the database into memory now, so the next call finds it ready. */
-  load(ref: DatabaseRef): void {
-    this.open(ref);
+  /** Reads the database into memory (or takes `snapshot`, the file as the main thread read it). */
+  load(ref: DatabaseRef, snapshot?: DatabaseSnapshot): void {
+    this.open(ref, snapshot);
   }
 
   listTables(ref: DatabaseRef): ToolPayload {
@@ -104,9 +106,9 @@ export class Engine {
     return result;
   }
 
-  private open(ref: DatabaseRef): Database {
+  private open(ref: DatabaseRef, snapshot?: DatabaseSnapshot): Database {
     try {
-      return this.databases.get(ref);
+      return this.databases.get(ref, snapshot);
     } catch (error) {
       throw sqliteError(error, ref.id);
     }

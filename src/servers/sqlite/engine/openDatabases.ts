@@ -6,7 +6,7 @@
  */
 import type { Database, SqlJsStatic } from 'sql.js';
 import { ToolError } from '../../shared/toolResult';
-import { fileSignature, readDatabaseFile } from '../databaseFile';
+import { fileSignature, readDatabaseFile, type DatabaseSnapshot } from '../databaseFile';
 import type { DatabaseRef } from '../protocol';
 
 interface Loaded {
@@ -29,8 +29,11 @@ export class OpenDatabases {
     private readonly budgetBytes: number,
   ) {}
 
-  /** The database, read again first if its file changed since it was read. */
-  get(ref: DatabaseRef): Database {
+  /**
+   * The database, read again first if its file changed since it was read. `given` is the file as
+   * another thread already read it: used when it is still the file on disk, read afresh if not.
+   */
+  get(ref: DatabaseRef, given?: DatabaseSnapshot): Database {
     const entry = this.loaded.get(ref.path);
     if (entry !== undefined && fileSignature(ref.path) === entry.signature) {
       this.loaded.delete(ref.path);
@@ -38,7 +41,8 @@ export class OpenDatabases {
       return entry.db;
     }
     this.discard(ref);
-    const snapshot = readDatabaseFile(ref, this.maxFileBytes);
+    const current = given !== undefined && given.bytes.length <= this.maxFileBytes && fileSignature(ref.path) === given.signature;
+    const snapshot = current ? given : readDatabaseFile(ref, this.maxFileBytes);
     this.makeRoom(snapshot.bytes.length);
     const db = new this.sql.Database(snapshot.bytes);
     try {

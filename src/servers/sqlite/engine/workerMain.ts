@@ -44,7 +44,9 @@ export function runWorker(): void {
 
 function answer(engine: Engine, request: WorkerRequest, send: (reply: WorkerReply) => void): WorkerReply {
   try {
-    engine.load(request.database);
+    const given = request.op === 'load' ? request.snapshot : undefined;
+    // The transferred memory, as a Buffer over the same bytes (no copy).
+    engine.load(request.database, given && { bytes: Buffer.from(given.bytes.buffer, given.bytes.byteOffset, given.bytes.byteLength), signature: given.signature });
     if (request.op === 'load') {
       process.stderr.write(`[warden-sqlite worker] ${request.database.id} is in memory, ready to query\n`);
       return { id: request.id, kind: 'done', payload: { text: 'loaded', structured: {} } };

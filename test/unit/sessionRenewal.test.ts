@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SESSION_RENEWAL_MIN_MS } from '../../src/core/host/managedServer';
+import { SESSION_RENEWAL_MIN_MS } from '../../src/core/host/endings';
 import { backoffRestartPolicy } from '../../src/core/host/restartPolicy';
 import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import type { ServerState } from '../../src/core/host/serverState';

@@ -6,6 +6,7 @@
  * overwrite a newer state: every launch carries a generation number that `stop()` and `restart()`
  * advance. The constructor starts nothing.
  */
+import { isPermanentStartFailure, isSessionRenewal } from './endings';
 import { Emitter, type Event } from 'vscode-jsonrpc/node';
 import { McpClient, type ClientCounts } from '../client/mcpClient';
 import type { CallToolResult, Implementation, JsonObject, Tool } from '../protocol/types';
@@ -31,9 +32,6 @@ export interface ServerTimeouts {
   readonly initializeMs: number;
   readonly listToolsMs: number;
 }
-
-/** A session the server ends after at least this long is renewed at once, not counted as a crash. */
-export const SESSION_RENEWAL_MIN_MS = 30_000;
 
 export interface ManagedServerDeps {
   readonly createTransport: (definition: ServerDefinition) => McpTransport;
@@ -304,7 +302,7 @@ export class ManagedServer {
       if (generation !== this.generation) return;
       const message = errorMessage(error);
       this.deps.log(`Start failed: ${message}`);
-      if (isPermanent(error)) {
+      if (isPermanentStartFailure(error)) {
         this.setState({ kind: 'error', message });
         return;
       }
@@ -348,9 +346,7 @@ export class ManagedServer {
     const reason = terminated ? `Warden stopped it: ${terminated.reason}` : `the server ${describeExit(exit)}`;
     this.deps.log(terminated ? `The server ${describeExit(exit)} after Warden stopped it.` : `The server ${describeExit(exit)}.`);
     const lived = this.clock.now() - this.sessionStartedAt;
-    if (exit.sessionEnded === true && !terminated && lived >= SESSION_RENEWAL_MIN_MS) {
-      // Servers end idle or old sessions; that is not a crash. One that ends them sooner than
-      // this is treated as failing, so a server that forgets every session cannot loop unchecked.
+    if (isSessionRenewal(exit, terminated !== undefined, lived)) {
       this.deps.log(`Opening a new session (the last one lasted ${Math.round(lived / 1000)} s).`);
       void this.launch(1);
       return;
@@ -406,15 +402,4 @@ export class ManagedServer {
     this.stateValue = next;
     this.stateEmitter.fire(next);
   }
-}
-
-function isPermanent(error: unknown): boolean {
-  if (!(error instanceof WardenError)) return false;
-  if (error.code === 'UNSUPPORTED_PROTOCOL_VERSION') return true;
-  if (error.code === 'SERVER_CRASHED' && isSpawnFailure(error.details)) return true;
-  return false;
-}
-
-function isSpawnFailure(details: unknown): boolean {
-  return typeof details === 'object' && details !== null && 'spawnError' in details && details.spawnError !== undefined;
 }

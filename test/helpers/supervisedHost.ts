@@ -1,7 +1,11 @@
+import assert from 'node:assert/strict';
+import { afterEach } from 'node:test';
 import type { ManagedServer, ManagedServerDeps } from '../../src/core/host/managedServer';
 import type { StdioServerDefinition } from '../../src/core/host/serverDefinition';
 import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import { stdioTransportFactory, type StdioLaunchOptions } from '../../src/core/host/stdioTransportFactory';
+import type { CallToolResult } from '../../src/core/protocol/types';
+import { WardenError } from '../../src/core/util/errors';
 import { LogLines } from './logLines';
 import { isAlive, misbehavingServer, nodeServer, testDeps } from './processes';
 
@@ -55,4 +59,36 @@ export async function hostFixture(options: FixtureOptions = {}): Promise<HostedF
       return pids().filter(isAlive);
     },
   };
+}
+
+/** `hostFixture` for a test file: every fixture it starts is disposed after each test. */
+export function hostPerTest(): (options?: FixtureOptions) => Promise<HostedFixture> {
+  const hosted = new Set<HostedFixture>();
+  afterEach(async () => {
+    for (const fixture of hosted) await fixture.dispose();
+    hosted.clear();
+  });
+  return async (options = {}) => {
+    const fixture = await hostFixture(options);
+    hosted.add(fixture);
+    return fixture;
+  };
+}
+
+/** The WardenError a call fails with, checked to carry `code`; fails the test if the call succeeds. */
+export async function wardenFailure(call: Promise<unknown>, code: string): Promise<WardenError> {
+  try {
+    await call;
+  } catch (error) {
+    assert.ok(error instanceof WardenError, `expected a WardenError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    return error;
+  }
+  assert.fail(`expected ${code}, the call succeeded`);
+}
+
+/** The text of a result's first block ('' when it is not text). */
+export function firstText(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === 'text' ? first.text : '';
 }

@@ -6,45 +6,20 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, afterEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { ServerState } from '../../src/core/host/serverState';
-import type { CallToolResult } from '../../src/core/protocol/types';
-import { WardenError } from '../../src/core/util/errors';
 import { nextEvent } from '../helpers/events';
 import { isAlive } from '../helpers/processes';
-import { hostFixture, type FixtureOptions, type HostedFixture } from '../helpers/supervisedHost';
+import { firstText, hostPerTest, wardenFailure, type HostedFixture } from '../helpers/supervisedHost';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'warden-faults-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 let markers = 0;
 const marker = (): string => path.join(tmp, `marker-${++markers}`);
 
-const hosted = new Set<HostedFixture>();
-afterEach(async () => {
-  for (const fixture of hosted) await fixture.dispose();
-  hosted.clear();
-});
-async function host(options: FixtureOptions = {}): Promise<HostedFixture> {
-  const fixture = await hostFixture(options);
-  hosted.add(fixture);
-  return fixture;
-}
-
-async function failure(call: Promise<unknown>, code: string): Promise<WardenError> {
-  try {
-    await call;
-  } catch (error) {
-    assert.ok(error instanceof WardenError, `expected a WardenError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, the call succeeded`);
-}
-
-function text(result: CallToolResult): string {
-  const first = result.content[0];
-  return first?.type === 'text' ? first.text : '';
-}
+const host = hostPerTest();
+const failure = wardenFailure;
+const text = firstText;
 
 function runningPid(state: ServerState): number | undefined {
   return state.kind === 'running' ? state.pid : undefined;

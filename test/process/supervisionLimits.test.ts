@@ -7,50 +7,26 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, afterEach, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { CircuitState } from '../../src/core/host/circuitBreaker';
 import { backoffRestartPolicy } from '../../src/core/host/restartPolicy';
 import { ServerRegistry } from '../../src/core/host/serverRegistry';
 import { stdioTransportFactory } from '../../src/core/host/stdioTransportFactory';
 import { MemoryToolApprovalStore } from '../../src/core/host/toolApproval';
-import type { CallToolResult, Tool } from '../../src/core/protocol/types';
-import { WardenError } from '../../src/core/util/errors';
+import type { Tool } from '../../src/core/protocol/types';
 import { nextEvent } from '../helpers/events';
 import { LogLines } from '../helpers/logLines';
 import { isAlive, misbehavingServer, nodeServer, testDeps } from '../helpers/processes';
-import { hostFixture, type FixtureOptions, type HostedFixture } from '../helpers/supervisedHost';
+import { firstText, hostPerTest, wardenFailure, type HostedFixture } from '../helpers/supervisedHost';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'warden-limits-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 let markers = 0;
 const marker = (): string => path.join(tmp, `marker-${++markers}`);
 
-const hosted = new Set<HostedFixture>();
-afterEach(async () => {
-  for (const fixture of hosted) await fixture.dispose();
-  hosted.clear();
-});
-async function host(options: FixtureOptions = {}): Promise<HostedFixture> {
-  const fixture = await hostFixture(options);
-  hosted.add(fixture);
-  return fixture;
-}
-
-async function failure(call: Promise<unknown>, code: string): Promise<WardenError> {
-  try {
-    await call;
-  } catch (error) {
-    assert.ok(error instanceof WardenError, `expected a WardenError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return error;
-  }
-  assert.fail(`expected ${code}, the call succeeded`);
-}
-
-function text(result: CallToolResult): string {
-  const first = result.content[0];
-  return first?.type === 'text' ? first.text : '';
-}
+const host = hostPerTest();
+const failure = wardenFailure;
+const text = firstText;
 
 /** Read through a function, so one assertion on the kind does not narrow the next. */
 const circuitOf = (fixture: HostedFixture): CircuitState['kind'] => fixture.server.circuit.kind;

@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { protocolValidatorsPlugin } from './build/protocolValidators.mjs';
+import { lazyBuiltinsPlugin } from './build/lazyBuiltins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -50,9 +51,10 @@ export const entries = [
 
 if (clean) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const protocolValidators = await protocolValidatorsPlugin(root);
+const lazyBuiltins = lazyBuiltinsPlugin(['crypto', 'http', 'https', 'dns', 'zlib', 'tls']);
 await Promise.all(
   entries.map((e) => {
-    const plugins = e.out.startsWith('dist/servers/') ? [protocolValidators, compilerBesideServers] : [protocolValidators];
+    const plugins = e.out.startsWith('dist/servers/') ? [protocolValidators, compilerBesideServers, lazyBuiltins] : [protocolValidators];
     return build({ ...common, entryPoints: [e.in], outfile: e.out, external: e.external, plugins });
   }),
 );

@@ -8,6 +8,7 @@ import {
   ResponseError,
   type CancellationId,
   type CancellationStrategy,
+  type CancellationToken,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import { Cancelled, Initialize, Initialized, JsonRpcErrorCode, Ping, ToolsCall, ToolsList, ToolsListChanged } from '../../core/protocol/methods';
@@ -22,6 +23,7 @@ import type { CallToolResult, Implementation, InitializeResult, ListToolsResult,
 import { negotiateProtocolVersion } from '../../core/protocol/versions';
 import { errorMessage } from '../../core/util/errors';
 import { Progress } from '../../core/protocol/methods';
+import { LazyCancellation } from './lazyCancellation';
 import type { RegisteredTool, ToolContext } from './toolDefinition';
 import { ToolError, errorResult } from './toolResult';
 
@@ -162,7 +164,7 @@ export class McpServer {
   private async callTool(
     connection: MessageConnection,
     params: unknown,
-    token: { isCancellationRequested: boolean; onCancellationRequested: (listener: () => void) => { dispose(): void } },
+    token: CancellationToken,
   ): Promise<CallToolResult> {
     if (!validateCallToolParams(params)) {
       throw new ResponseError(JsonRpcErrorCode.InvalidParams, `Invalid tools/call parameters: ${describeSchemaErrors(validateCallToolParams.errors)}`);
@@ -171,12 +173,12 @@ export class McpServer {
     if (!registered) {
       throw new ResponseError(JsonRpcErrorCode.InvalidParams, `Unknown tool: "${params.name}". Call tools/list for the available tools.`);
     }
-    const abort = new AbortController();
-    const subscription = token.onCancellationRequested(() => abort.abort(new Error('The client cancelled the call.')));
-    if (token.isCancellationRequested) abort.abort(new Error('The client cancelled the call.'));
+    const cancellation = new LazyCancellation(token);
     const progressToken = params._meta?.progressToken;
     const context: ToolContext = {
-      signal: abort.signal,
+      get signal() {
+        return cancellation.signal;
+      },
       progress: (progress, total, message) => {
         if (progressToken === undefined) return;
         const notification = { progressToken, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) };
@@ -197,7 +199,7 @@ export class McpServer {
       this.options.log(`Tool "${params.name}" failed unexpectedly: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return errorResult(`Tool "${params.name}" failed: ${errorMessage(error)}`);
     } finally {
-      subscription.dispose();
+      cancellation.dispose();
     }
   }
 }

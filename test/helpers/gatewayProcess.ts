@@ -1,8 +1,45 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from './processes';
+import type { AuditDurability } from '../../src/core/audit/auditLog';
+import type { Rule } from '../../src/core/policy/types';
+import { misbehavingServer, projectRoot } from './processes';
 
 export const gatewayJs = path.join(projectRoot, 'dist/gateway.js');
+
+/**
+ * The part of the gateway's configuration file (schema in src/gateway/config.ts) these tests write.
+ * That module exports only the parsed form, whose shape differs from the file's.
+ */
+export interface GatewayConfigFile {
+  readonly servers: Readonly<Record<string, { readonly command: string; readonly args: readonly string[] }>>;
+  readonly policy?: { readonly rules: readonly Rule[] };
+  readonly approvals?: readonly string[];
+  /** Relative paths resolve from the file's folder. */
+  readonly audit?: { readonly dir: string; readonly keyFile: string; readonly durability?: AuditDurability };
+  readonly http?: { readonly sessionIdleSeconds?: number; readonly maxSessions?: number };
+}
+
+/** Lets the gateway's own callers reach the fixture server; the policy denies gateway callers by default. */
+export const gatewayFxRule: Rule = { id: 'gateway-fx', server: 'fx', caller: 'gateway:*', effect: 'allow' };
+
+/**
+ * Writes `<dir>/warden.json` hosting the misbehaving fixture server as `fx`, allowed and approved in
+ * advance (a headless gateway has nobody to ask), auditing to `<dir>/audit` with the key in
+ * `<dir>/keys/audit.key`, and returns its path. `overrides` replace whole top-level sections.
+ */
+export function writeFixtureGatewayConfig(dir: string, overrides: Partial<GatewayConfigFile> = {}): string {
+  const config: GatewayConfigFile = {
+    servers: { fx: { command: process.execPath, args: [misbehavingServer] } },
+    policy: { rules: [gatewayFxRule] },
+    approvals: ['fx/*'],
+    audit: { dir: 'audit', keyFile: 'keys/audit.key' },
+    ...overrides,
+  };
+  const file = path.join(dir, 'warden.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
 
 /** A gateway process serving HTTP, and what it wrote to stderr. */
 export class RunningGateway {

@@ -9,9 +9,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { readRecentRecords } from '../../src/core/audit/history';
-import { misbehavingServer, projectRoot } from '../helpers/processes';
+import { gatewayJs, writeFixtureGatewayConfig } from '../helpers/gatewayProcess';
 
-const gatewayJs = path.join(projectRoot, 'dist/gateway.js');
 const TOKEN = 'test-token-0123456789abcdef';
 const MARK = 'must-never-run';
 
@@ -58,7 +57,6 @@ function raw(port: number, headers: Record<string, string>, body: string): Promi
 describe('the gateway over Streamable HTTP', () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'warden-gateway-http-'));
   const auditDir = path.join(tmp, 'audit');
-  const config = path.join(tmp, 'warden.json');
   let gateway: Running | undefined;
   let generated: Running | undefined;
   let client: Client | undefined;
@@ -75,16 +73,7 @@ describe('the gateway over Streamable HTTP', () => {
   });
 
   before(async () => {
-    writeFileSync(
-      config,
-      JSON.stringify({
-        servers: { fx: { command: process.execPath, args: [misbehavingServer] } },
-        policy: { rules: [{ id: 'gateway-fx', server: 'fx', caller: 'gateway:*', effect: 'allow' }] },
-        approvals: ['fx/*'],
-        audit: { dir: 'audit', keyFile: 'keys/audit.key' },
-      }),
-    );
-    gateway = await startGateway(['--config', config, '--http', '127.0.0.1:0', '--token', TOKEN]);
+    gateway = await startGateway(['--config', writeFixtureGatewayConfig(tmp), '--http', '127.0.0.1:0', '--token', TOKEN]);
     url = `http://127.0.0.1:${gateway.port}/mcp`;
     client = new Client({ name: 'http-test-client', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } });

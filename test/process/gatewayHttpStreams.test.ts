@@ -1,31 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { RunningGateway } from '../helpers/gatewayProcess';
-import { misbehavingServer } from '../helpers/processes';
+import { RunningGateway, writeFixtureGatewayConfig } from '../helpers/gatewayProcess';
 import { SseReader, type SseEvent } from '../helpers/sseEvents';
 
 const TOKEN = 'test-token-0123456789abcdef';
-
-function writeConfig(dir: string, http: Record<string, number> = {}): string {
-  const file = path.join(dir, 'warden.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      servers: { fx: { command: process.execPath, args: [misbehavingServer] } },
-      policy: { rules: [{ id: 'gateway-fx', server: 'fx', caller: 'gateway:*', effect: 'allow' }] },
-      approvals: ['fx/*'],
-      audit: { dir: 'audit', keyFile: 'keys/audit.key' },
-      http,
-    }),
-  );
-  return file;
-}
 
 /** A client speaking raw HTTP to the gateway, to see status codes, headers and events as sent. */
 class RawClient {
@@ -100,7 +84,7 @@ describe('the gateway\'s standing stream over HTTP', () => {
   let url = '';
 
   before(async () => {
-    gateway = await RunningGateway.start(['--config', writeConfig(tmp), '--http', '127.0.0.1:0', '--token', TOKEN]);
+    gateway = await RunningGateway.start(['--config', writeFixtureGatewayConfig(tmp), '--http', '127.0.0.1:0', '--token', TOKEN]);
     url = gateway.url;
   });
 
@@ -226,7 +210,7 @@ describe('gateway HTTP sessions that idle out', () => {
   let gateway: RunningGateway | undefined;
 
   before(async () => {
-    gateway = await RunningGateway.start(['--config', writeConfig(tmp, { sessionIdleSeconds: 1 }), '--http', '127.0.0.1:0', '--token', TOKEN]);
+    gateway = await RunningGateway.start(['--config', writeFixtureGatewayConfig(tmp, { http: { sessionIdleSeconds: 1 } }), '--http', '127.0.0.1:0', '--token', TOKEN]);
   });
 
   after(async () => {

@@ -9,9 +9,8 @@ import { CallToolResultSchema, McpError, ToolListChangedNotificationSchema, type
 import { readRecentRecords } from '../../src/core/audit/history';
 import { verifyAuditLog } from '../../src/core/audit/verifier';
 import { commandLineRunner } from '../helpers/commandLine';
-import { misbehavingServer, projectRoot } from '../helpers/processes';
+import { gatewayFxRule, gatewayJs, writeFixtureGatewayConfig } from '../helpers/gatewayProcess';
 
-const gatewayJs = path.join(projectRoot, 'dist/gateway.js');
 const CLIENT = 'stdio-test-client';
 
 function text(result: CallToolResult): string {
@@ -41,21 +40,12 @@ describe('the gateway over stdio, driven by the SDK client', () => {
   }
 
   before(async () => {
-    writeFileSync(
-      path.join(tmp, 'warden.json'),
-      JSON.stringify({
-        servers: { fx: { command: process.execPath, args: [misbehavingServer] } },
-        policy: {
-          rules: [
-            { id: 'gateway-fx', server: 'fx', caller: 'gateway:*', effect: 'allow' },
-            { id: 'no-pid', server: 'fx', tool: 'pid', effect: 'deny', description: 'process ids stay private' },
-          ],
-        },
-        approvals: ['fx/*'],
-        audit: { dir: 'audit', keyFile: 'audit.key' },
-      }),
-    );
-    const transport = new StdioClientTransport({ command: process.execPath, args: [gatewayJs, '--config', path.join(tmp, 'warden.json'), '--stdio'], stderr: 'pipe' });
+    const config = writeFixtureGatewayConfig(tmp, {
+      policy: { rules: [gatewayFxRule, { id: 'no-pid', server: 'fx', tool: 'pid', effect: 'deny', description: 'process ids stay private' }] },
+      // Beside the audit folder, where `keyFile` above expects it when the tests verify the log.
+      audit: { dir: 'audit', keyFile: 'audit.key' },
+    });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [gatewayJs, '--config', config, '--stdio'], stderr: 'pipe' });
     client = new Client({ name: CLIENT, version: '1.0.0' });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       for (const resolve of listChanges.splice(0)) resolve();

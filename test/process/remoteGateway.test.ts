@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,11 +13,11 @@ import type { JsonObject } from '../../src/core/protocol/types';
 import type { ToolCallOutcome } from '../../src/core/router/toolRouter';
 import { nextEvent } from '../helpers/events';
 import { permissiveRouter } from '../helpers/gate';
+import { gatewayJs, writeFixtureGatewayConfig } from '../helpers/gatewayProcess';
 import { LogLines } from '../helpers/logLines';
-import { misbehavingServer, projectRoot, testDeps } from '../helpers/processes';
+import { testDeps } from '../helpers/processes';
 import { fastTransports } from '../helpers/remoteFixture';
 
-const gatewayJs = path.join(projectRoot, 'dist/gateway.js');
 const TOKEN = 'remote-test-token-0123456789abcdef';
 
 interface Gateway {
@@ -63,7 +63,8 @@ function text(outcome: ToolCallOutcome): string {
 
 describe("Warden's own gateway hosted as a remote server", { timeout: 60_000 }, () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'warden-remote-gateway-'));
-  const config = path.join(tmp, 'warden.json');
+  // Written once: the gateway restarts later on the same port with the same file.
+  const config = writeFixtureGatewayConfig(tmp);
   const lines = new LogLines();
   // Restarts keep coming while the gateway restarts; the test does not guess how long that takes.
   const patient = backoffRestartPolicy({ baseDelayMs: 20, maxDelayMs: 100, maxCrashes: 200, windowMs: 60_000, random: () => 0.5 });
@@ -74,15 +75,6 @@ describe("Warden's own gateway hosted as a remote server", { timeout: 60_000 }, 
     permissiveRouter(registry, audit!).call({ caller: 'palette', server: 'gw', tool, args, ...(timeoutMs !== undefined && { timeoutMs }) });
 
   before(async () => {
-    writeFileSync(
-      config,
-      JSON.stringify({
-        servers: { fx: { command: process.execPath, args: [misbehavingServer] } },
-        policy: { rules: [{ id: 'gateway-fx', server: 'fx', caller: 'gateway:*', effect: 'allow' }] },
-        approvals: ['fx/*'],
-        audit: { dir: 'audit', keyFile: 'keys/audit.key' },
-      }),
-    );
     gateway = await startGateway(config, 0);
     audit = await AuditLog.open({ dir: path.join(tmp, 'host-audit'), key: randomBytes(32) });
     const definition: HttpServerDefinition = { kind: 'http', id: 'gw', label: 'gateway', url: `http://127.0.0.1:${gateway.port}/mcp`, bearerToken: TOKEN, builtin: false };

@@ -25,6 +25,9 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // jsonc-parser's "main" is a UMD build whose require('./impl/…') calls esbuild cannot follow (it
+  // bundles them unresolved, without a warning, and they fail at run time); its ES module build can be.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 /** In a server bundle, Ajv's compiler is required from the bundles beside it, when first needed. */

@@ -292,5 +292,47 @@ describe('importing MCP server configurations', () => {
   it('parses JSON with comments and trailing commas but leaves strings alone', () => {
     assert.deepEqual(parseJsonc('{ "a": "// not a comment, }", /* c */ "b": [1, 2,], }'), { a: '// not a comment, }', b: [1, 2] });
     assert.deepEqual(parseJsonc('{"q": "say \\"hi\\", ]"}'), { q: 'say "hi", ]' });
+    assert.deepEqual(parseJsonc('{"url": "https://x.test/a", "glob": "src/*.ts /* not a comment */"}'), { url: 'https://x.test/a', glob: 'src/*.ts /* not a comment */' });
+    const text = [
+      '// servers for this workspace',
+      '{',
+      '  /* the one we use',
+      '     every day */',
+      '  "servers": { "a": { "args": ["-y", "x",], }, }, // trailing commas',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(parseJsonc(text), { servers: { a: { args: ['-y', 'x'] } } });
+    assert.equal(parseJsonc('null'), null);
+    assert.deepEqual(parseJsonc('[]'), []);
+  });
+
+  it('names the first mistake in bad JSON with its line and column', () => {
+    const cases: [string, string][] = [
+      ['{\n  "servers": {\n    "a": { "command": "x" }\n    "b": {}\n  }\n}', 'line 4, column 5: expected a comma or a closing brace "}"'],
+      ['{\r\n  "args": ["-y" "x"]\r\n}', 'line 2, column 17: expected a comma or a closing bracket "]"'],
+      ['{ "a": 1 }\n}', 'line 2, column 1: expected the end of the file after the value'],
+      ['{\n  command: "x"\n}', 'line 2, column 3: unexpected text; property names and strings need double quotes, and values are strings, numbers, true, false, null, objects or arrays'],
+      ['{ "a" 1 }', 'line 1, column 7: expected a colon after the property name'],
+      ['{ "a": 1 /* open', 'line 1, column 10: this comment is never closed with "*/"'],
+      ['{ "a": ', 'line 1, column 8: expected a value'],
+    ];
+    for (const [text, message] of cases) {
+      assert.throws(() => parseJsonc(text), { message }, JSON.stringify(text));
+    }
+  });
+
+  it('reads a member named __proto__ as data, as JSON.parse does', () => {
+    const text = '{ "servers": { "__proto__": { "command": "x" }, "a": 1, "a": 2 } }';
+    const parsed = parseJsonc(text) as { servers: Record<string, unknown> };
+    assert.deepEqual(Object.keys(parsed.servers), ['__proto__', 'a']);
+    assert.equal(Object.getPrototypeOf(parsed.servers), Object.prototype);
+    assert.deepEqual(parsed, JSON.parse(text));
+  });
+
+  it('treats text without a value as an empty file', () => {
+    for (const text of ['', '  \n', '// only a comment\n/* and another */']) {
+      assert.throws(() => parseJsonc(text), { message: /^the file is empty/ }, JSON.stringify(text));
+    }
   });
 });

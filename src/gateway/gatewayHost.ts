@@ -2,7 +2,7 @@
  * The core the gateway's front ends share: the hosted servers, the gate (policy, usage, metrics)
  * and the audit log, composed from a `GatewayConfig`. Nothing here knows about stdio or HTTP.
  */
-import { AuditLog } from '../core/audit/auditLog';
+import type { AuditLog } from '../core/audit/auditLog';
 import { backoffRestartPolicy } from '../core/host/restartPolicy';
 import { ServerRegistry } from '../core/host/serverRegistry';
 import { serverTransportFactory } from '../core/host/serverTransportFactory';
@@ -15,6 +15,7 @@ import { UsageCounters } from '../core/policy/usage';
 import { ToolRouter } from '../core/router/toolRouter';
 import { errorMessage } from '../core/util/errors';
 import type { GatewayConfig } from './config';
+import { openGatewayAudit } from './auditFolders';
 import { GatewayCatalog } from './gatewayCatalog';
 import { readOrCreateSecret } from './secrets';
 
@@ -31,13 +32,14 @@ export class GatewayHost {
   ) {}
 
   /**
-   * Opens the audit log (creating its key on first run), then starts every hosted server.
+   * Opens the audit log (creating its key on first run; in the first folder no other gateway
+   * writes), then starts every hosted server.
    * `configFile` is named in refusals as where the policy lives.
    */
   static async start(config: GatewayConfig, configFile: string, log: (line: string) => void): Promise<GatewayHost> {
     const { secret: key, created } = await readOrCreateSecret(config.audit.keyFile, 'audit key');
     if (created) log(`Created the audit key ${config.audit.keyFile}; keep it: the log can only be verified with it.`);
-    const audit = await AuditLog.open({ dir: config.audit.dir, key, durability: config.audit.durability });
+    const audit = await openGatewayAudit({ dir: config.audit.dir, key, durability: config.audit.durability }, log);
     if (audit.openReport.message) log(`audit: ${audit.openReport.message}`);
     const createTransport = serverTransportFactory();
     const registry = new ServerRegistry((definition) => ({

@@ -60,7 +60,7 @@ async function serve(options: Extract<GatewayOptions, { kind: 'serve' }>): Promi
   try {
     host = await GatewayHost.start(config, path.resolve(options.config), log);
   } catch (error) {
-    log(`Could not start: ${errorMessage(error)}. Check the audit paths in ${options.config}, and that no other gateway uses the same audit directory.`);
+    log(`Could not start: ${errorMessage(error)}. Check the audit paths in ${options.config}.`);
     return 1;
   }
   let stopping: Promise<void> | undefined;

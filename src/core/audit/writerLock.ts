@@ -7,6 +7,18 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { isNotFound, LOCK_FILE } from './segments';
 
+/** Another running process holds the log's lock: the error a front end may act on (another folder). */
+export class AuditLogInUseError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly holderPid: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuditLogInUseError';
+  }
+}
+
 export class WriterLock {
   private constructor(private readonly file: string) {}
 
@@ -22,7 +34,11 @@ export class WriterLock {
       const holder = await readHolder(file);
       if (holder !== undefined && isRunning(holder)) {
         const who = holder === process.pid ? 'this process already has it open' : `process ${holder} is writing it`;
-        throw new Error(`The audit log in ${dir} is in use: ${who}. Only one Warden window may write a workspace's log; close the other one, or delete ${file} if no other Warden is running.`);
+        throw new AuditLogInUseError(
+          dir,
+          holder,
+          `The audit log in ${dir} is in use: ${who}. Only one Warden window may write a workspace's log; close the other one, or delete ${file} if no other Warden is running.`,
+        );
       }
       // The holder is gone (or the file is unreadable): take the lock over.
       await fsp.rm(file, { force: true });

@@ -176,7 +176,7 @@ export class GatewaySession {
       protocolVersion: negotiateProtocolVersion(params.protocolVersion),
       capabilities: { tools: { listChanged: true }, logging: {} },
       serverInfo: this.deps.serverInfo,
-      instructions: 'Warden gateway: tools of hosted MCP servers, named <server>.<tool>. Every call passes the policy and is audited; a refused call returns an error result that says which rule refused it.',
+      instructions: 'Warden gateway: tools of hosted MCP servers, named <server>__<tool>. Every call passes the policy and is audited; a refused call returns an error result that says which rule refused it.',
     };
   }
 

@@ -62,7 +62,7 @@ describe('the gateway over Streamable HTTP', () => {
   let client: Client | undefined;
   let sessionId = '';
   let url = '';
-  const call = (text: string): string => JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'fx.echo', arguments: { text } } });
+  const call = (text: string): string => JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'fx__echo', arguments: { text } } });
   const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
@@ -91,15 +91,15 @@ describe('the gateway over Streamable HTTP', () => {
   it('serves a session end to end through the SDK client', async () => {
     assert.match(sessionId, /^[0-9a-f-]{36}$/);
     const { tools } = await client!.listTools();
-    assert.ok(tools.some((t) => t.name === 'fx.echo'), JSON.stringify(tools.map((t) => t.name)));
-    const result = CallToolResultSchema.parse(await client!.callTool({ name: 'fx.echo', arguments: { text: 'over http' } }));
+    assert.ok(tools.some((t) => t.name === 'fx__echo'), JSON.stringify(tools.map((t) => t.name)));
+    const result = CallToolResultSchema.parse(await client!.callTool({ name: 'fx__echo', arguments: { text: 'over http' } }));
     assert.deepEqual(result.content, [{ type: 'text', text: 'over http' }]);
   });
 
   it('streams a call\'s progress, then its answer', async () => {
     const seen: number[] = [];
     const result = CallToolResultSchema.parse(
-      await client!.callTool({ name: 'fx.tick', arguments: { steps: 3, intervalMs: 5 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
+      await client!.callTool({ name: 'fx__tick', arguments: { steps: 3, intervalMs: 5 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
     );
     assert.deepEqual(result.content, [{ type: 'text', text: 'ticked 3' }]);
     assert.deepEqual(seen, [1, 2, 3]);
@@ -123,7 +123,7 @@ describe('the gateway over Streamable HTTP', () => {
     assert.equal((await fetch(url, { method: 'POST', headers: headers({ authorization: 'Bearer not-the-token' }), body: call(MARK) })).status, 401);
     assert.equal(await raw(gateway!.port, headers({ host: `evil.example:${gateway!.port}` }), call(MARK)), 403);
     assert.equal(await raw(gateway!.port, headers({ origin: 'http://evil.example' }), call(MARK)), 403);
-    const big = JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'fx.echo', arguments: { text: `${MARK}${'x'.repeat(5 * 1024 * 1024)}` } } });
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'fx__echo', arguments: { text: `${MARK}${'x'.repeat(5 * 1024 * 1024)}` } } });
     assert.equal((await fetch(url, { method: 'POST', headers: headers(), body: big })).status, 413);
     // The gateway's own origin is fine.
     assert.equal(await raw(gateway!.port, headers({ origin: `http://localhost:${gateway!.port}` }), call('own origin')), 200);

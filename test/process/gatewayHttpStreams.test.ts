@@ -120,12 +120,12 @@ describe('the gateway\'s standing stream over HTTP', () => {
     await client.connect(transport);
     try {
       await opened;
-      assert.ok((await client.listTools()).tools.some((t) => t.name === 'fx.echo'));
+      assert.ok((await client.listTools()).tools.some((t) => t.name === 'fx__echo'));
       const notified = new Promise<void>((resolve) => (listChanged = resolve));
-      const result = CallToolResultSchema.parse(await client.callTool({ name: 'fx.mutate', arguments: { description: 'changed for the SDK client' } }));
+      const result = CallToolResultSchema.parse(await client.callTool({ name: 'fx__mutate', arguments: { description: 'changed for the SDK client' } }));
       assert.deepEqual(result.content, [{ type: 'text', text: 'echo changed' }]);
       await notified;
-      const echo = (await client.listTools()).tools.find((t) => t.name === 'fx.echo');
+      const echo = (await client.listTools()).tools.find((t) => t.name === 'fx__echo');
       assert.equal(echo?.description, 'changed for the SDK client');
 
       const runningAgain = new Promise<void>((resolve) => {
@@ -133,7 +133,7 @@ describe('the gateway\'s standing stream over HTTP', () => {
           if (logs.some((l) => l.level === 'info' && (l.data as { state?: string }).state === 'running')) resolve();
         };
       });
-      const crashed = CallToolResultSchema.parse(await client.callTool({ name: 'fx.crash', arguments: {} }));
+      const crashed = CallToolResultSchema.parse(await client.callTool({ name: 'fx__crash', arguments: {} }));
       assert.equal(crashed.isError, true);
       await runningAgain;
       const restarting = logs.find((l) => (l.data as { state?: string }).state === 'restarting');
@@ -155,7 +155,7 @@ describe('the gateway\'s standing stream over HTTP', () => {
     assert.match(((await second.json()) as { error: string }).error, /already has a standing stream/);
     assert.equal((await raw.get(undefined, { accept: 'application/json' })).status, 406);
 
-    const call = await raw.request('tools/call', { name: 'fx.tick', arguments: { steps: 2, intervalMs: 5 }, _meta: { progressToken: 'p1' } });
+    const call = await raw.request('tools/call', { name: 'fx__tick', arguments: { steps: 2, intervalMs: 5 }, _meta: { progressToken: 'p1' } });
     assert.deepEqual(call.body.result?.content, [{ type: 'text', text: 'ticked 2' }]);
     const progress = [await nextNotification(reader, 'notifications/progress'), await nextNotification(reader, 'notifications/progress')];
     assert.deepEqual(progress.map((e) => message(e).params), [{ progressToken: 'p1', progress: 1, total: 2 }, { progressToken: 'p1', progress: 2, total: 2 }]);
@@ -173,7 +173,7 @@ describe('the gateway\'s standing stream over HTTP', () => {
     const { reader, first } = await raw.openStream();
     await reader.cancel();
 
-    const mutate = await raw.request('tools/call', { name: 'fx.mutate', arguments: { description: 'changed while away' } });
+    const mutate = await raw.request('tools/call', { name: 'fx__mutate', arguments: { description: 'changed while away' } });
     assert.equal(mutate.status, 200);
     // The observer is told in the same turn as every other session: the missed event exists now.
     await nextNotification(watching.reader, 'notifications/tools/list_changed');
@@ -231,6 +231,6 @@ describe('gateway HTTP sessions that idle out', () => {
     assert.notEqual(renewed, expired);
     const listed = await raw.request('tools/list');
     assert.equal(listed.status, 200);
-    assert.ok((listed.body.result?.tools as Array<{ name: string }>).some((t) => t.name === 'fx.echo'));
+    assert.ok((listed.body.result?.tools as Array<{ name: string }>).some((t) => t.name === 'fx__echo'));
   });
 });

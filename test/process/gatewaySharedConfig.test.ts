@@ -40,7 +40,7 @@ describe('two clients starting the gateway on one configuration', () => {
     clients.push(cli.client);
 
     for (const [who, { client }] of [['desktop', desktop], ['cli', cli]] as const) {
-      const result = CallToolResultSchema.parse(await client.callTool({ name: 'fx.echo', arguments: { text: `from ${who}` } }));
+      const result = CallToolResultSchema.parse(await client.callTool({ name: 'fx__echo', arguments: { text: `from ${who}` } }));
       assert.notEqual(result.isError, true, JSON.stringify(result));
     }
     assert.match(cli.stderr(), new RegExp(`in use by other gateways on this configuration; this one writes ${auditDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-2\\.`));

@@ -61,23 +61,23 @@ describe('the gateway over stdio, driven by the SDK client', () => {
 
   it('offers the hosted tools as <server>.<tool> with their schemas, leaving out denied ones', async () => {
     assert.equal(client.getServerCapabilities()?.tools?.listChanged, true);
-    await whenListed('fx.echo');
+    await whenListed('fx__echo');
     const { tools } = await client.listTools();
-    const echo = tools.find((t) => t.name === 'fx.echo');
+    const echo = tools.find((t) => t.name === 'fx__echo');
     assert.deepEqual(echo?.inputSchema, { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] });
     assert.deepEqual(echo?.annotations, { readOnlyHint: true });
-    assert.ok(tools.some((t) => t.name === 'fx.crash'));
-    assert.equal(tools.some((t) => t.name === 'fx.pid'), false, 'a denied tool is not offered');
+    assert.ok(tools.some((t) => t.name === 'fx__crash'));
+    assert.equal(tools.some((t) => t.name === 'fx__pid'), false, 'a denied tool is not offered');
   });
 
   it('runs an allowed call through the gate', async () => {
-    const result = await call('fx.echo', { text: 'through the gateway' });
+    const result = await call('fx__echo', { text: 'through the gateway' });
     assert.notEqual(result.isError, true);
     assert.equal(text(result), 'through the gateway');
   });
 
   it('refuses a denied tool with the rule, and audits the refusal under the client name', async () => {
-    const result = await call('fx.pid', {});
+    const result = await call('fx__pid', {});
     assert.equal(result.isError, true);
     assert.match(text(result), /^POLICY_DENIED: Denied by rule "no-pid" \(process ids stay private\)/);
     const refused = await readRecentRecords(auditDir, { limit: 50, kinds: ['refused'] });
@@ -92,13 +92,13 @@ describe('the gateway over stdio, driven by the SDK client', () => {
   });
 
   it('answers an unknown tool with -32602', async () => {
-    await assert.rejects(client.callTool({ name: 'fx.nope', arguments: {} }), (error: unknown) => {
+    await assert.rejects(client.callTool({ name: 'fx__nope', arguments: {} }), (error: unknown) => {
       assert.ok(error instanceof McpError);
       assert.equal(error.code, -32602);
       assert.match(error.message, /server "fx" has no tool "nope"/);
       return true;
     });
-    await assert.rejects(client.callTool({ name: 'ghost.echo', arguments: {} }), (error: unknown) => error instanceof McpError && error.code === -32602);
+    await assert.rejects(client.callTool({ name: 'ghost__echo', arguments: {} }), (error: unknown) => error instanceof McpError && error.code === -32602);
   });
 
   it('passes progress through to the client, every step before the result', async () => {
@@ -116,7 +116,7 @@ describe('the gateway over stdio, driven by the SDK client', () => {
     };
     try {
       const result = CallToolResultSchema.parse(
-        await client.callTool({ name: 'fx.tick', arguments: { steps: 3, intervalMs: 5 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
+        await client.callTool({ name: 'fx__tick', arguments: { steps: 3, intervalMs: 5 } }, undefined, { onprogress: (p) => seen.push(p.progress) }),
       );
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal(text(result), 'ticked 3');
@@ -128,11 +128,11 @@ describe('the gateway over stdio, driven by the SDK client', () => {
 
   it('passes a cancellation on to the gate, which ends and audits the call as cancelled', async () => {
     const controller = new AbortController();
-    const hanging = client.callTool({ name: 'fx.hang', arguments: {} }, undefined, { signal: controller.signal });
+    const hanging = client.callTool({ name: 'fx__hang', arguments: {} }, undefined, { signal: controller.signal });
     controller.abort('no longer needed');
     await assert.rejects(hanging);
     // Messages are handled in order: once this answer is back, the cancellation has reached the gate.
-    assert.equal(text(await call('fx.echo', { text: 'after' })), 'after');
+    assert.equal(text(await call('fx__echo', { text: 'after' })), 'after');
     const finished = await readRecentRecords(auditDir, { limit: 50, kinds: ['started', 'finished'] });
     const started = finished.find((r) => r.kind === 'started' && r.tool === 'hang');
     assert.ok(started, 'the hanging call started');
@@ -142,11 +142,11 @@ describe('the gateway over stdio, driven by the SDK client', () => {
   });
 
   it('reports a crash as an error result, and serves again once the server is back', async () => {
-    const crash = await call('fx.crash', { code: 3 });
+    const crash = await call('fx__crash', { code: 3 });
     assert.equal(crash.isError, true);
     assert.match(text(crash), /^SERVER_CRASHED: /);
-    await whenListed('fx.echo');
-    const echo = await call('fx.echo', { text: 'back' });
+    await whenListed('fx__echo');
+    const echo = await call('fx__echo', { text: 'back' });
     assert.equal(text(echo), 'back');
   });
 

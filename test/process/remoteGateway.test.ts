@@ -91,28 +91,28 @@ describe("Warden's own gateway hosted as a remote server", { timeout: 60_000 }, 
   it('lists the gateway tools and calls one through the gate', async () => {
     const server = registry.get('gw')!;
     assert.equal(server.state.kind, 'running', JSON.stringify(server.state));
-    assert.ok(server.tools.some((t) => t.name === 'fx.echo'), JSON.stringify(server.tools.map((t) => t.name)));
-    assert.equal(text(await call('fx.echo', { text: 'through two gates' })), 'through two gates');
+    assert.ok(server.tools.some((t) => t.name === 'fx__echo'), JSON.stringify(server.tools.map((t) => t.name)));
+    assert.equal(text(await call('fx__echo', { text: 'through two gates' })), 'through two gates');
   });
 
   it('lists again when the gateway announces list_changed on the standing stream', async () => {
     // The gateway's own server crashes and comes back: the gateway tells its clients to list again.
     const server = registry.get('gw')!;
     const relisted = lines.waitFor(/The server said its tool list changed|Tool list changed: \d+ tools/);
-    await call('fx.crash', { code: 3 });
+    await call('fx__crash', { code: 3 });
     await relisted;
-    const hasEcho = (tools: readonly { name: string }[]): boolean => tools.some((t) => t.name === 'fx.echo');
+    const hasEcho = (tools: readonly { name: string }[]): boolean => tools.some((t) => t.name === 'fx__echo');
     if (!hasEcho(server.tools)) await nextEvent(server.onDidChangeTools, hasEcho);
     assert.ok(!lines.some(/standing event stream (was refused|could not connect)/), lines.lines.join('\n'));
   });
 
   it('times a call out, cancels it at the gateway with a POST, and keeps serving', async () => {
-    const outcome = await call('fx.hang', {}, 200);
+    const outcome = await call('fx__hang', {}, 200);
     assert.equal(outcome.kind, 'failed');
     assert.equal(outcome.kind === 'failed' ? outcome.error.code : '', 'TIMEOUT');
     // The gateway passed the cancellation on to its own server, which logs it.
     await gateway!.lines.waitFor(/cancelled \d+/);
-    assert.equal(text(await call('fx.echo', { text: 'still there' })), 'still there');
+    assert.equal(text(await call('fx__echo', { text: 'still there' })), 'still there');
   });
 
   it('starts a new session after the gateway restarts, and the next call succeeds', async () => {
@@ -124,7 +124,7 @@ describe("Warden's own gateway hosted as a remote server", { timeout: 60_000 }, 
     const back = nextEvent(server.onDidChangeState, (s) => s.kind === 'running');
     gateway = await startGateway(config, port);
     await back;
-    assert.equal(text(await call('fx.echo', { text: 'new session' })), 'new session');
+    assert.equal(text(await call('fx__echo', { text: 'new session' })), 'new session');
   });
 
   it('is refused without the right bearer token, with a clear error', async () => {

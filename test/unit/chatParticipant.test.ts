@@ -11,7 +11,7 @@ import { callsInMetadata, chatMetadata } from '../../src/vscode/chat/callRecords
 import { continuationHint, fitText } from '../../src/vscode/chat/resultFitting';
 import { parseToolBlocks, ToolBlockFilter } from '../../src/vscode/chat/textProtocol';
 import { buildCatalog, type CatalogServer } from '../../src/vscode/chat/toolCatalog';
-import { MAX_TOOL_NAME_LENGTH, isValidModelToolName, modelToolName } from '../../src/vscode/chat/toolNames';
+import { MAX_TOOL_NAME_LENGTH, isValidModelToolName, modelToolName } from '../../src/core/naming/modelToolNames';
 
 const readText: Tool = {
   name: 'read_text',

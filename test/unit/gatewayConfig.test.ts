@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '../../src/gateway/config';
-import { gatewayToolName, parseToolName } from '../../src/gateway/gatewayCatalog';
 import { bearerMatches, hostAllowed, originAllowed, protocolVersionAllowed } from '../../src/gateway/httpGuards';
 import { UsageError, parseOptions } from '../../src/gateway/options';
 
@@ -82,18 +81,6 @@ describe('gateway command line', () => {
     ]) {
       assert.throws(() => parseOptions(argv), UsageError, argv.join(' '));
     }
-  });
-});
-
-describe('gateway tool names', () => {
-  it('joins and splits <server>.<tool> within MCP name rules', () => {
-    assert.equal(gatewayToolName('fx', 'echo'), 'fx.echo');
-    assert.equal(gatewayToolName('fx', 'has space'), undefined);
-    assert.equal(gatewayToolName('fx', 'x'.repeat(126)), undefined);
-    assert.deepEqual(parseToolName('fx.a.b'), { server: 'fx', tool: 'a.b' });
-    assert.equal(parseToolName('fx'), undefined);
-    assert.equal(parseToolName('.echo'), undefined);
-    assert.equal(parseToolName('fx.'), undefined);
   });
 });
 

@@ -42,9 +42,9 @@ describe('a gateway session', () => {
   it('answers an unknown tool with -32602 and a malformed message with -32600', async () => {
     const s = session();
     await s.handle(initialize);
-    const unknown = await s.handle({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'ghost.echo', arguments: {} } });
+    const unknown = await s.handle({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'ghost__echo', arguments: {} } });
     assert.equal(unknown.response?.error?.code, -32602);
-    assert.match(unknown.response?.error?.message ?? '', /no server "ghost" is hosted/);
+    assert.match(unknown.response?.error?.message ?? '', /gateway tools are named <server>__<tool>, and no hosted server is named so/);
     const noName = await s.handle({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: {} });
     assert.equal(noName.response?.error?.code, -32602);
     assert.equal((await s.handle([initialize])).response?.error?.code, -32600);

@@ -9,7 +9,7 @@ import type { ServerState } from '../../core/host/serverState';
 import type { Caller } from '../../core/policy/types';
 import type { Tool } from '../../core/protocol/types';
 import type { Preview } from '../../core/router/toolRouter';
-import { modelToolName } from './toolNames';
+import { modelToolName } from '../../core/naming/modelToolNames';
 
 /** The registry as the catalogue reads it. */
 export interface CatalogServers {

@@ -89,12 +89,12 @@ describe('the gateway offered to MCP clients', () => {
     try {
       await client.initialize('warden-host-test');
       const { tools } = (await client.request('tools/list', {})) as { tools: { name: string; inputSchema: unknown }[] };
-      const echo = tools.find((t) => t.name === `${APPROVED}.echo`);
-      assert.ok(echo, `${APPROVED}.echo not listed: ${tools.map((t) => t.name).join(', ')}; gateway log: ${client.stderr()}`);
+      const echo = tools.find((t) => t.name === `${APPROVED}__echo`);
+      assert.ok(echo, `${APPROVED}__echo not listed: ${tools.map((t) => t.name).join(', ')}; gateway log: ${client.stderr()}`);
       assert.deepStrictEqual(echo.inputSchema, { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] });
-      assert.ok(!tools.some((t) => t.name.startsWith(`${UNAPPROVED}.`)), 'no tool of the unapproved server');
+      assert.ok(!tools.some((t) => t.name.startsWith(`${UNAPPROVED}__`)), 'no tool of the unapproved server');
       // The server is not trusted: its calls need a confirmation nobody can give at the gateway.
-      const refused = (await client.request('tools/call', { name: `${APPROVED}.echo`, arguments: { text: 'hi' } })) as { isError?: boolean; content: { text?: string }[] };
+      const refused = (await client.request('tools/call', { name: `${APPROVED}__echo`, arguments: { text: 'hi' } })) as { isError?: boolean; content: { text?: string }[] };
       assert.strictEqual(refused.isError, true, JSON.stringify(refused));
       assert.match(refused.content.map((c) => c.text ?? '').join(''), /cannot ask a person to confirm/);
     } finally {

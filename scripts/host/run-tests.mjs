@@ -6,7 +6,7 @@
 //   WARDEN_DEMO_PATH       workspace folder to copy and open (default: demo/)
 //   WARDEN_TESTS_PATH      compiled tests module to run (default: out/test/host/index.js)
 //   WARDEN_TEST_GREP       run only the host tests whose title matches, and only the browser steps
-//                          whose name matches (sidebar, crashing server, chat participant)
+//                          whose name matches (sidebar, crashing server, chat participant, MCP client)
 //   WARDEN_HOST_VERBOSE    also print code-server's output and blocked browser requests
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { runToolFromPalette } from './paletteFlow.mjs';
 import { screenshotSidebar } from './sidebarScreenshot.mjs';
 import { configureCrashingServer, screenshotCrashingServer } from './crashScreenshot.mjs';
 import { screenshotChat, scriptedModel } from './chatScreenshot.mjs';
+import { configureGatewayServer, GATEWAY_POLICY_SETTINGS, screenshotMcpClient } from './mcpClientScreenshot.mjs';
 import { copyDemoWorkspace, demoFolder } from './workspace.mjs';
 
 const RUN_DEADLINE_MS = 10 * 60 * 1000;
@@ -38,6 +39,7 @@ const resultsDir = path.join(projectRoot, 'test-results');
 const screenshotPath = path.join(resultsDir, 'screenshots', 'sidebar.png');
 const crashShotPath = path.join(resultsDir, 'screenshots', 'crashing-server.png');
 const chatShotPath = path.join(resultsDir, 'screenshots', 'chat-participant.png');
+const mcpShotPath = path.join(resultsDir, 'screenshots', 'mcp-gateway.png');
 
 function seconds(since) {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -184,11 +186,39 @@ async function chatParticipant(browser) {
   }
 }
 
+/** Phase 5: VS Code's own MCP client lists and starts Warden's gateway, and takes every tool it offers. */
+async function mcpClient(browser) {
+  const started = Date.now();
+  const workspace = copyDemoWorkspace();
+  let codeServer;
+  try {
+    configureGatewayServer(workspace.folder);
+    codeServer = await startCodeServer({ settings: { ...SETTINGS, ...GATEWAY_POLICY_SETTINGS } });
+    await screenshotMcpClient({
+      newPage: browser.newPage,
+      origin: codeServer.origin,
+      folder: workspace.folder,
+      extensionDevelopmentPath: extensionPath,
+      file: mcpShotPath,
+      deadlineMs: SCREENSHOT_WAIT_MS,
+    });
+    console.log(`✓ gateway in VS Code's MCP client: ${path.relative(projectRoot, mcpShotPath)} (${seconds(started)})`);
+    return true;
+  } catch (err) {
+    console.error(`✗ gateway in VS Code's MCP client: ${err.message}`);
+    return false;
+  } finally {
+    await codeServer?.stop();
+    workspace.remove();
+  }
+}
+
 /** The browser phases, each named for WARDEN_TEST_GREP. */
 const BROWSER_STEPS = [
   { name: 'sidebar and Run Tool from the palette', run: sidebar },
   { name: 'crashing server in the sidebar', run: crashingServer },
   { name: 'chat participant in the chat view', run: chatParticipant },
+  { name: "gateway in VS Code's MCP client", run: mcpClient },
 ];
 
 async function main() {
@@ -208,7 +238,7 @@ async function main() {
   watchdog.unref();
 
   rmSync(path.join(resultsDir, 'vscode-logs'), { recursive: true, force: true });
-  for (const shot of [screenshotPath, crashShotPath, chatShotPath]) {
+  for (const shot of [screenshotPath, crashShotPath, chatShotPath, mcpShotPath]) {
     for (const old of [shot, shot.replace(/\.png$/, '-failed.png')]) rmSync(old, { force: true });
   }
   const grep = process.env.WARDEN_TEST_GREP ? new RegExp(process.env.WARDEN_TEST_GREP) : undefined;

@@ -7,12 +7,10 @@
  * server's own.
  */
 import type { ServerState } from '../core/host/serverState';
-import { modelToolName } from '../core/naming/modelToolNames';
+import { MODEL_TOOL_SEPARATOR, modelToolName } from '../core/naming/modelToolNames';
 import type { Caller } from '../core/policy/types';
 import type { Tool } from '../core/protocol/types';
 import type { Preview } from '../core/router/toolRouter';
-
-export const TOOL_NAME_SEPARATOR = '__';
 
 export interface ToolAddress {
   readonly server: string;
@@ -67,12 +65,12 @@ export class GatewayCatalog {
     // The longest server id that prefixes the name: ids may themselves hold the separator.
     const server = this.registry
       .all()
-      .filter((s) => name.startsWith(`${s.id}${TOOL_NAME_SEPARATOR}`))
+      .filter((s) => name.startsWith(`${s.id}${MODEL_TOOL_SEPARATOR}`))
       .sort((a, b) => b.id.length - a.id.length)[0];
     if (!server) {
-      return { kind: 'unknown', message: `Unknown tool "${name}": gateway tools are named <server>${TOOL_NAME_SEPARATOR}<tool>, and no hosted server is named so. Call tools/list for the available tools.` };
+      return { kind: 'unknown', message: `Unknown tool "${name}": gateway tools are named <server>${MODEL_TOOL_SEPARATOR}<tool>, and no hosted server is named so. Call tools/list for the available tools.` };
     }
-    const tool = name.slice(server.id.length + TOOL_NAME_SEPARATOR.length);
+    const tool = name.slice(server.id.length + MODEL_TOOL_SEPARATOR.length);
     if (server.state.kind === 'running' || tool.length === 0) {
       return { kind: 'unknown', message: `Unknown tool "${name}": server "${server.id}" has no tool "${tool}". Call tools/list for the available tools.` };
     }

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 
 export const MAX_TOOL_NAME_LENGTH = 64;
 const VALID_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const SEPARATOR = '__';
+/** Between the server and the tool in a model tool name. */
+export const MODEL_TOOL_SEPARATOR = '__';
 const HASH_LENGTH = 6;
 
 export function isValidModelToolName(name: string): boolean {
@@ -21,9 +22,9 @@ export function isValidModelToolName(name: string): boolean {
  * short hash of the original pair (then a counter, should even that be taken).
  */
 export function modelToolName(server: string, tool: string, taken: ReadonlySet<string>): string {
-  const plain = `${server}${SEPARATOR}${tool}`;
+  const plain = `${server}${MODEL_TOOL_SEPARATOR}${tool}`;
   if (isValidModelToolName(plain) && !taken.has(plain)) return plain;
-  const cleaned = `${clean(server)}${SEPARATOR}${clean(tool)}`;
+  const cleaned = `${clean(server)}${MODEL_TOOL_SEPARATOR}${clean(tool)}`;
   if (cleaned.length <= MAX_TOOL_NAME_LENGTH && !taken.has(cleaned)) return cleaned;
   const hash = createHash('sha256').update(`${server}\u0000${tool}`).digest('hex').slice(0, HASH_LENGTH);
   const stem = cleaned.slice(0, MAX_TOOL_NAME_LENGTH - HASH_LENGTH - 1);

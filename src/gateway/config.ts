@@ -13,6 +13,7 @@ import type { Rule } from '../core/policy/types';
 import { describeSchemaErrors } from '../core/protocol/schemas';
 import { checkRemoteUrl } from '../core/transport/remoteUrl';
 import { errorMessage } from '../core/util/errors';
+import type { PolicySources } from '../core/policy/sources';
 
 export interface GatewayConfig {
   readonly servers: readonly ServerDefinition[];
@@ -24,6 +25,11 @@ export interface GatewayConfig {
   readonly audit: { readonly dir: string; readonly keyFile: string; readonly durability: AuditDurability };
   /** HTTP sessions: how long one may idle before it ends, and how many may be open at once. */
   readonly http: { readonly sessionIdleMs: number; readonly maxSessions: number };
+  /**
+   * How refusals name where the policy lives, when a front end that writes this file keeps it
+   * elsewhere (the extension names its settings); otherwise the file's own keys.
+   */
+  readonly policySources?: PolicySources;
 }
 
 export const DEFAULT_SESSION_IDLE_SECONDS = 30 * 60;
@@ -94,6 +100,12 @@ const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { sessionIdleSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 604800 }, maxSessions: { type: 'integer', minimum: 1, maximum: 10000 } },
     },
+    policySources: {
+      type: 'object',
+      required: ['userRules', 'approvals'],
+      additionalProperties: false,
+      properties: { userRules: { type: 'string', minLength: 1, maxLength: 500 }, approvals: { type: 'string', minLength: 1, maxLength: 500 } },
+    },
   },
 } as const;
 
@@ -121,6 +133,7 @@ interface RawConfig {
   approvals?: string[];
   audit?: { dir?: string; keyFile?: string; durability?: AuditDurability };
   http?: { sessionIdleSeconds?: number; maxSessions?: number };
+  policySources?: { userRules: string; approvals: string };
 }
 
 const validateConfig = new Ajv2020({ allErrors: false, strict: false }).compile<RawConfig>(CONFIG_SCHEMA);
@@ -196,6 +209,7 @@ export function parseConfig(raw: unknown, base: string, serversDir: string, wher
       sessionIdleMs: Math.round((raw.http?.sessionIdleSeconds ?? DEFAULT_SESSION_IDLE_SECONDS) * 1000),
       maxSessions: raw.http?.maxSessions ?? DEFAULT_MAX_SESSIONS,
     },
+    ...(raw.policySources !== undefined && { policySources: { userRules: raw.policySources.userRules, approvals: raw.policySources.approvals } }),
   };
 }
 

@@ -65,7 +65,7 @@ export class GatewayHost {
       workspaceFolders: () => [],
       annotationsTrusted: (serverId) => registry.get(serverId)?.definition.builtin === true,
       defaultTimeoutMs: () => DEFAULT_TIMEOUT_MS,
-      policySources: gatewayPolicySources(configFile),
+      policySources: config.policySources ?? gatewayPolicySources(configFile),
     });
     const host = new GatewayHost(registry, router, new GatewayCatalog(registry, router), metrics, audit);
     try {

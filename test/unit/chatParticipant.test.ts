@@ -176,7 +176,7 @@ describe('buildCatalog', () => {
   it('offers what the policy does not deny outright, noting what it will ask about', () => {
     const decisions: Record<string, Preview> = {
       'a/read.it': { kind: 'decided', tool: readText, decision: allow },
-      'a/ask': { kind: 'decided', tool: readText, decision: { effect: 'confirm', rule: { id: 'c', source: 'user' }, limits: {}, why: 'it writes', approvalKey: 'a/ask' } },
+      'a/ask': { kind: 'decided', tool: readText, decision: { effect: 'confirm', rule: { id: 'c', source: 'user' }, limits: {}, why: 'it writes', approvalKey: 'a/ask', cause: 'risk' } },
       'a/busy': { kind: 'decided', tool: readText, decision: { effect: 'deny', rule: { id: 'r', source: 'user' }, reason: 'rate-limited', message: 'later' } },
       'a/no': { kind: 'decided', tool: readText, decision: { effect: 'deny', rule: { id: 'no', source: 'user' }, reason: 'rule', message: 'no' } },
       'b/gone': { kind: 'unavailable', error: new WardenError('TOOL_NOT_FOUND', 'It went away.') },

@@ -146,18 +146,26 @@ describe('the gate', () => {
     await registry.dispose();
   });
 
-  it('refuses a call that needs confirmation when nobody can be asked, saying where to allow it', async () => {
+  it('refuses a call that needs confirmation when nobody can be asked, saying how to approve that tool', async () => {
+    // An allow rule is there: a model calling a tool that may write still needs a person, or an approval.
     const inEditor = await gate([{ caller: 'gateway:*', effect: 'allow' }], true, EXTENSION_POLICY_SOURCES);
     const f = failure(await inEditor.router.call({ caller: 'gateway:cli', server: 'mem', tool: 'write', args: { value: 'x' } }));
     assert.equal(f.code, 'CONFIRMATION_DECLINED');
-    assert.match(f.message, /cannot ask a person to confirm\. Add an allow rule for it to the setting warden\.policy\.rules, or approve the tool in VS Code\.$/);
+    assert.match(f.message, /cannot ask a person to confirm\. To let it run without asking, answer "Always allow" for mem\/write when Warden asks in VS Code \(in Copilot chat or @warden\)\.$/);
+    assert.doesNotMatch(f.message, /allow rule/, 'an allow rule would not help');
     await inEditor.registry.dispose();
 
     const atGateway = await gate([{ caller: 'gateway:*', effect: 'allow' }], true, gatewayPolicySources('/srv/warden.json'));
     const g = failure(await atGateway.router.call({ caller: 'gateway:cli', server: 'mem', tool: 'write', args: { value: 'x' } }));
-    assert.match(g.message, /Add an allow rule for it to "policy\.rules" in \/srv\/warden\.json, or list it as "<server>\/<tool>" in "approvals" in \/srv\/warden\.json\.$/);
+    assert.match(g.message, /To let it run without asking, list "mem\/write" in "approvals" in \/srv\/warden\.json\.$/);
     assert.doesNotMatch(g.message, /VS Code|setting/);
     await atGateway.registry.dispose();
+
+    // A rule that asks for confirmation can also be changed.
+    const byRule = await gate([{ caller: 'gateway:*', effect: 'confirm', id: 'ask-first' }], true, gatewayPolicySources('/srv/warden.json'));
+    const r = failure(await byRule.router.call({ caller: 'gateway:cli', server: 'mem', tool: 'echo', args: { text: 'x' } }));
+    assert.match(r.message, /^rule "ask-first" asks for confirmation, and gateway:cli cannot ask a person to confirm\. To let it run without asking, change that rule in "policy\.rules" in \/srv\/warden\.json, or list "mem\/echo" in "approvals" in \/srv\/warden\.json\.$/);
+    await byRule.registry.dispose();
   });
 
   it('names the front end\'s policy file in a denial', async () => {

@@ -39,6 +39,13 @@ describe('gateway configuration', () => {
     assert.match(config.ruleProblems[0]!, /rule 2 was left out: \/effect must be equal to one of the allowed values/);
     assert.deepEqual(config.audit, { dir: path.join(base, 'log'), keyFile: path.join(base, 'warden-audit.key'), durability: 'flush' });
     assert.equal(parseConfig({ audit: { durability: 'sync' } }, base, serversDir).audit.durability, 'sync');
+    assert.equal(config.policySources, undefined, 'refusals name the file\'s own keys unless the file says otherwise');
+  });
+
+  it('takes how refusals should name the policy from a front end that writes the file', () => {
+    const policySources = { userRules: 'the setting warden.policy.rules', approvals: 'answer "Always allow" for <server>/<tool> in VS Code' };
+    assert.deepEqual(parseConfig({ policySources }, base, serversDir).policySources, policySources);
+    assert.throws(() => parseConfig({ policySources: { userRules: 'x' } }, base, serversDir), (e: unknown) => e instanceof ConfigError && /policySources must have required property 'approvals'/.test(e.message));
   });
 
   it('refuses a bad file with a message naming what is wrong', () => {

@@ -76,9 +76,10 @@ export function decide(call: PolicyCall, policy: Policy, context: DecideContext)
   if (overLimit) return overLimit;
 
   const approvalKey = `${call.server}/${call.tool}`;
-  const why = strictest.rule.effect === 'confirm' ? `rule "${strictest.ref.id}" asks for confirmation` : riskOf(call);
+  const cause = strictest.rule.effect === 'confirm' ? 'rule' : 'risk';
+  const why = cause === 'rule' ? `rule "${strictest.ref.id}" asks for confirmation` : riskOf(call);
   if (why !== undefined && !context.approvals.has(approvalKey)) {
-    return { effect: 'confirm', rule: strictest.ref, limits, why, approvalKey };
+    return { effect: 'confirm', rule: strictest.ref, limits, why, approvalKey, cause };
   }
   return { effect: 'allow', rule: strictest.ref, limits };
 }

@@ -8,6 +8,12 @@ export interface PolicySources {
   readonly userRules: string;
   /** Where the workspace's rules live (they can only tighten), for front ends that have them. */
   readonly workspaceRules?: string;
-  /** How to approve a tool in advance, as an imperative, e.g. `approve the tool in VS Code`. */
+  /**
+   * How to approve a tool in advance, as an imperative; APPROVAL_KEY_PLACEHOLDER in it stands for
+   * the tool's key, e.g. `list "<server>/<tool>" in "approvals" in warden.json`.
+   */
   readonly approvals: string;
 }
+
+/** Replaced with the tool's approval key (`server/tool`) where a refusal says how to approve it. */
+export const APPROVAL_KEY_PLACEHOLDER = '<server>/<tool>';

@@ -89,7 +89,15 @@ export type DenyReason = 'no-rule' | 'rule' | 'rate-limited' | 'budget-exhausted
 
 export type Decision =
   | { readonly effect: 'allow'; readonly rule: RuleRef; readonly limits: Limits }
-  | { readonly effect: 'confirm'; readonly rule: RuleRef; readonly limits: Limits; readonly why: string; readonly approvalKey: string }
+  | {
+      readonly effect: 'confirm';
+      readonly rule: RuleRef;
+      readonly limits: Limits;
+      readonly why: string;
+      readonly approvalKey: string;
+      /** rule: a rule asks for confirmation; risk: a model calls a tool that may write or reach out (no allow rule waives that, an approval does). */
+      readonly cause: 'rule' | 'risk';
+    }
   | { readonly effect: 'deny'; readonly rule: RuleRef; readonly reason: DenyReason; readonly message: string };
 
 /** What decide() may read about usage: a snapshot, so decide() stays a pure function. */

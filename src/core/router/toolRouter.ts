@@ -11,7 +11,7 @@ import { describeState } from '../host/serverState';
 import type { ToolMetrics } from '../metrics/toolMetrics';
 import type { ApprovalScope } from '../policy/approvals';
 import { decide } from '../policy/decide';
-import type { PolicySources } from '../policy/sources';
+import { APPROVAL_KEY_PLACEHOLDER, type PolicySources } from '../policy/sources';
 import type { ApprovalView, Caller, Decision, Policy } from '../policy/types';
 import type { UsageCounters } from '../policy/usage';
 import type { CallToolResult, JsonObject, ProgressParams, Tool } from '../protocol/types';
@@ -200,7 +200,11 @@ export class ToolRouter {
     const confirmation = request.confirmation;
     if (confirmation === 'granted') return;
     if (confirmation === undefined) {
-      throw new DecisionError('CONFIRMATION_DECLINED', `${decision.why}, and ${request.caller} cannot ask a person to confirm. Add an allow rule for it to ${this.sources.userRules}, or ${this.sources.approvals}.`, decision);
+      // An allow rule does not waive a risk (a tool that may write or reach out, called by a model):
+      // only an approval does. A confirm rule can also be changed.
+      const approve = this.sources.approvals.replaceAll(APPROVAL_KEY_PLACEHOLDER, decision.approvalKey);
+      const remedy = decision.cause === 'rule' ? `change that rule in ${this.sources.userRules}, or ${approve}` : approve;
+      throw new DecisionError('CONFIRMATION_DECLINED', `${decision.why}, and ${request.caller} cannot ask a person to confirm. To let it run without asking, ${remedy}.`, decision);
     }
     const answer = await confirmation({ caller: request.caller, server: request.server, tool, args: request.args, why: decision.why });
     if (answer === 'declined') throw new DecisionError('CONFIRMATION_DECLINED', `The call to ${request.server}.${request.tool} was not confirmed.`, decision);

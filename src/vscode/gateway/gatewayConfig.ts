@@ -6,6 +6,7 @@
  * servers' headers can hold secrets the person entered.
  */
 import type { AuditDurability } from '../../core/audit/auditLog';
+import { EXTENSION_POLICY_SOURCES } from '../policy/policyNames';
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -63,6 +64,8 @@ export function gatewayConfigObject(input: GatewayConfigInput, files: GatewayFil
     policy: { rules: [...input.rules] },
     approvals: input.approvals.filter((key) => serverIds.has(key.split('/')[0] ?? '')),
     audit: { dir: files.auditDir, keyFile: files.auditKeyFile, durability: input.durability },
+    // The file is rewritten from the settings: a refusal names them, not the file.
+    policySources: { userRules: EXTENSION_POLICY_SOURCES.userRules, approvals: EXTENSION_POLICY_SOURCES.approvals },
   };
 }
 

@@ -76,7 +76,7 @@ describe('the gateway offered to MCP clients', () => {
     assert.ok(definition.version, 'the definition has a version');
   });
 
-  it('resolves to a gateway that serves the approved server\'s tools under their own names and schemas, through the gate', async () => {
+  it('resolves to a gateway that serves the approved server\'s tools as <server>__<tool> with their schemas, through the gate', async () => {
     await config().update('policy.rules', [{ id: 'gateway-echo', server: APPROVED, caller: 'gateway:*', effect: 'allow' }], vscode.ConfigurationTarget.Global);
     const [offered] = (await api.gatewayMcpProvider.provideMcpServerDefinitions(none)) ?? [];
     assert.ok(offered, 'a definition is offered');
@@ -96,7 +96,8 @@ describe('the gateway offered to MCP clients', () => {
       // The server is not trusted: its calls need a confirmation nobody can give at the gateway.
       const refused = (await client.request('tools/call', { name: `${APPROVED}__echo`, arguments: { text: 'hi' } })) as { isError?: boolean; content: { text?: string }[] };
       assert.strictEqual(refused.isError, true, JSON.stringify(refused));
-      assert.match(refused.content.map((c) => c.text ?? '').join(''), /cannot ask a person to confirm/);
+      // It says what to do in VS Code, not in the generated file, which is rewritten from the settings.
+      assert.match(refused.content.map((c) => c.text ?? '').join(''), new RegExp(`cannot ask a person to confirm\\. To let it run without asking, answer "Always allow" for ${APPROVED}/echo when Warden asks in VS Code`));
     } finally {
       assert.strictEqual(await client.close(), 0, `the gateway ended badly: ${client.stderr()}`);
     }

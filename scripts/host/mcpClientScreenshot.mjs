@@ -1,7 +1,10 @@
 // VS Code's own MCP client starting Warden's gateway the way a person does: the workspace names a
 // server (approved here with a click), the user's policy lets gateway callers use it, and "MCP:
 // List Servers" offers "Warden Gateway"; starting it from there, VS Code lists the gateway's tools
-// and accepts every name. Screenshots the server list with the gateway running over its output.
+// and accepts every name. One of them is then called through VS Code (vscode.lm.invokeTool, from
+// the test extension's palette command): the gateway's gate refuses it, as the server's tools are
+// not trusted and nobody can confirm there, and says what to do in VS Code. Screenshots the server
+// list with the gateway running, over the refusal and the gateway's output.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './install.mjs';
@@ -12,6 +15,7 @@ export const GATEWAY_SERVER_ID = 'echoer';
 const FIXTURE = path.join(projectRoot, 'out', 'test', 'fixtures', 'servers', 'misbehaving.js');
 const LABEL = 'Warden Gateway';
 const QUICK_INPUT = '.quick-input-widget';
+const ECHO_TEXT = 'through VS Code\'s MCP client and the gateway';
 
 /** The user setting that lets gateway callers use the configured server (pass it to code-server). */
 export const GATEWAY_POLICY_SETTINGS = {
@@ -73,6 +77,36 @@ export async function screenshotMcpClient({ newPage, origin, folder, extensionDe
     const text = (await output.first().innerText()).replace(/\u00a0/g, ' ');
     if (/is invalid/.test(text)) throw new Error(`VS Code refused some of the gateway's tools: ${text}`);
     if (!text.includes(`[warden-gateway] [${GATEWAY_SERVER_ID}] Running`)) throw new Error(`The gateway's log does not show "${GATEWAY_SERVER_ID}" running: ${text}`);
+
+    // A call as VS Code's MCP client makes it: through the gateway's gate to the hosted server.
+    await step('Opening "Scripted: Invoke a Language Model Tool…"', async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.fill('>Scripted: Invoke a Language Model Tool');
+      await rows.filter({ hasText: 'Invoke a Language Model Tool' }).first().waitFor({ timeout: deadlineMs });
+      await page.keyboard.press('Enter');
+    });
+    await step(`Picking the gateway's "${GATEWAY_SERVER_ID}__echo"`, async () => {
+      await input.fill(`${GATEWAY_SERVER_ID}__echo`);
+      await rows.filter({ hasText: `${GATEWAY_SERVER_ID}__echo` }).first().waitFor({ timeout: deadlineMs });
+      await page.keyboard.press('Enter');
+    });
+    await step('Giving its input', async () => {
+      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: 'Input for' }).waitFor({ timeout: deadlineMs });
+      await input.fill(JSON.stringify({ text: ECHO_TEXT }));
+      await page.keyboard.press('Enter');
+    });
+    // The configured server's tools are not trusted, so the gate wants a person; at the gateway
+    // nobody can be asked, and the refusal says what to do in VS Code.
+    const result = page.locator('.part.editor .view-lines');
+    await step('Reading the refusal the gateway\'s gate answered with', () =>
+      result.filter({ hasText: /CONFIRMATION_DECLINED/ }).first().waitFor({ timeout: deadlineMs }),
+    );
+    const answer = (await result.first().innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
+    if (!answer.includes(`${GATEWAY_SERVER_ID}__echo returned:`)) throw new Error(`The tool did not return through VS Code: ${answer}`);
+    if (!answer.includes(`answer "Always allow" for ${GATEWAY_SERVER_ID}/echo when Warden asks in VS Code`)) {
+      throw new Error(`The refusal does not say what to do in VS Code: ${answer}`);
+    }
 
     await step(`Seeing "${LABEL}" running in "MCP: List Servers"`, async () => {
       await listServers();

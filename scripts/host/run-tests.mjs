@@ -193,7 +193,7 @@ async function mcpClient(browser) {
   let codeServer;
   try {
     configureGatewayServer(workspace.folder);
-    codeServer = await startCodeServer({ settings: { ...SETTINGS, ...GATEWAY_POLICY_SETTINGS } });
+    codeServer = await startCodeServer({ settings: { ...SETTINGS, ...GATEWAY_POLICY_SETTINGS }, extensions: [scriptedModel] });
     await screenshotMcpClient({
       newPage: browser.newPage,
       origin: codeServer.origin,

@@ -21,6 +21,7 @@ import { registerAuditSurfaces } from './audit/registerAuditSurfaces';
 import { builtinServerDefinitions } from './builtin/builtinServers';
 import { ResultDocuments } from './commands/resultDocuments';
 import { registerPolicyCommands } from './commands/policyCommands';
+import { registerAllowTool } from './commands/allowTool';
 import { registerPolicyFileCommands } from './commands/policyFiles';
 import { registerReviewTool } from './commands/reviewTool';
 import { registerRunTool } from './commands/runTool';
@@ -108,6 +109,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Warden
     registerRunTool(registry, router, results),
     registerReviewTool(registry, results),
     ...registerPolicyCommands(approvals, metrics, policy, results),
+    registerAllowTool(registry, approvals),
     ...registerAuditSurfaces(context, audit),
     ...registerPolicyFileCommands(),
     createStatusBar(registry),

@@ -151,7 +151,7 @@ describe('the gate', () => {
     const inEditor = await gate([{ caller: 'gateway:*', effect: 'allow' }], true, EXTENSION_POLICY_SOURCES);
     const f = failure(await inEditor.router.call({ caller: 'gateway:cli', server: 'mem', tool: 'write', args: { value: 'x' } }));
     assert.equal(f.code, 'CONFIRMATION_DECLINED');
-    assert.match(f.message, /cannot ask a person to confirm\. To let it run without asking, answer "Always allow" for mem\/write when Warden asks in VS Code \(in Copilot chat or @warden\)\.$/);
+    assert.match(f.message, /cannot ask a person to confirm\. To let it run without asking, allow mem\/write with "Warden: Always Allow a Tool for Models…" in VS Code \(or answer "Always allow" when Warden asks there\)\.$/);
     assert.doesNotMatch(f.message, /allow rule/, 'an allow rule would not help');
     await inEditor.registry.dispose();
 

@@ -4,6 +4,7 @@ import { describeState } from '../../core/host/serverState';
 import type { ServerLogs } from '../serverLogs';
 import { setToolEnabled } from '../disabledTools';
 import { resolveServer } from './pickServer';
+import { toolOf } from './toolTarget';
 
 export function registerServerCommands(registry: ServerRegistry, logs: ServerLogs): vscode.Disposable[] {
   return [
@@ -45,13 +46,4 @@ export function registerServerCommands(registry: ServerRegistry, logs: ServerLog
       if (server) logs.channel(server.id, server.definition.label).show(true);
     }),
   ];
-}
-
-/** A tool from a tree node, or from `{ serverId, tool: "name" }` given by a script. */
-function toolOf(arg: unknown): { serverId: string; tool: string } | undefined {
-  if (typeof arg !== 'object' || arg === null || !('serverId' in arg) || typeof arg.serverId !== 'string' || !('tool' in arg)) return undefined;
-  const tool = arg.tool;
-  if (typeof tool === 'string') return { serverId: arg.serverId, tool };
-  if (typeof tool === 'object' && tool !== null && 'name' in tool && typeof tool.name === 'string') return { serverId: arg.serverId, tool: tool.name };
-  return undefined;
 }

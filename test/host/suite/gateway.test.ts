@@ -97,7 +97,7 @@ describe('the gateway offered to MCP clients', () => {
       const refused = (await client.request('tools/call', { name: `${APPROVED}__echo`, arguments: { text: 'hi' } })) as { isError?: boolean; content: { text?: string }[] };
       assert.strictEqual(refused.isError, true, JSON.stringify(refused));
       // It says what to do in VS Code, not in the generated file, which is rewritten from the settings.
-      assert.match(refused.content.map((c) => c.text ?? '').join(''), new RegExp(`cannot ask a person to confirm\\. To let it run without asking, answer "Always allow" for ${APPROVED}/echo when Warden asks in VS Code`));
+      assert.match(refused.content.map((c) => c.text ?? '').join(''), new RegExp(`cannot ask a person to confirm\\. To let it run without asking, allow ${APPROVED}/echo with "Warden: Always Allow a Tool for Models…" in VS Code`));
     } finally {
       assert.strictEqual(await client.close(), 0, `the gateway ended badly: ${client.stderr()}`);
     }

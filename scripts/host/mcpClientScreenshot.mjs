@@ -3,8 +3,10 @@
 // List Servers" offers "Warden Gateway"; starting it from there, VS Code lists the gateway's tools
 // and accepts every name. One of them is then called through VS Code (vscode.lm.invokeTool, from
 // the test extension's palette command): the gateway's gate refuses it, as the server's tools are
-// not trusted and nobody can confirm there, and says what to do in VS Code. Screenshots the server
-// list with the gateway running, over the refusal and the gateway's output.
+// not trusted and nobody can confirm there, and says what to do in VS Code. Done as it says
+// ("Warden: Always Allow a Tool for Models…", confirmed in its modal), the gateway is started
+// again and the same call returns the echoed text. Screenshots the server list with the gateway
+// running, over that answer and the gateway's output.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './install.mjs';
@@ -16,6 +18,8 @@ const FIXTURE = path.join(projectRoot, 'out', 'test', 'fixtures', 'servers', 'mi
 const LABEL = 'Warden Gateway';
 const QUICK_INPUT = '.quick-input-widget';
 const ECHO_TEXT = 'through VS Code\'s MCP client and the gateway';
+const INVOKE_TITLE = 'Scripted: Invoke a Language Model Tool';
+const ALLOW_TITLE = 'Warden: Always Allow a Tool for Models';
 
 /** The user setting that lets gateway callers use the configured server (pass it to code-server). */
 export const GATEWAY_POLICY_SETTINGS = {
@@ -38,13 +42,30 @@ export async function screenshotMcpClient({ newPage, origin, folder, extensionDe
   const step = pageSteps(page, file.replace(/\.png$/, '-failed.png'));
   const input = page.locator(`${QUICK_INPUT} input`).first();
   const rows = page.locator(`${QUICK_INPUT} .monaco-list-row`);
-  const listServers = async () => {
+  const runCommand = async (title) => {
+    await page.keyboard.press('Escape');
     await page.locator('.part.editor').first().click();
     await page.keyboard.press('F1');
     await input.waitFor({ timeout: deadlineMs });
-    await input.fill('>MCP: List Servers');
-    await rows.filter({ hasText: 'MCP: List Servers' }).first().waitFor({ timeout: deadlineMs });
+    await input.fill(`>${title}`);
+    await rows.filter({ hasText: title }).first().waitFor({ timeout: deadlineMs });
     await page.keyboard.press('Enter');
+  };
+  const listServers = () => runCommand('MCP: List Servers');
+  const result = page.locator('.part.editor .view-lines');
+  /** Calls the gateway's echo tool as VS Code lists it, through the test extension's command. */
+  const invokeEcho = async (which) => {
+    await step(`Opening "${INVOKE_TITLE}" (${which} call)`, () => runCommand(INVOKE_TITLE));
+    await step(`Picking the gateway's "${GATEWAY_SERVER_ID}__echo"`, async () => {
+      await input.fill(`${GATEWAY_SERVER_ID}__echo`);
+      await rows.filter({ hasText: `${GATEWAY_SERVER_ID}__echo` }).first().waitFor({ timeout: deadlineMs });
+      await page.keyboard.press('Enter');
+    });
+    await step('Giving its input', async () => {
+      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: 'Input for' }).waitFor({ timeout: deadlineMs });
+      await input.fill(JSON.stringify({ text: ECHO_TEXT }));
+      await page.keyboard.press('Enter');
+    });
   };
   try {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -79,34 +100,45 @@ export async function screenshotMcpClient({ newPage, origin, folder, extensionDe
     if (!text.includes(`[warden-gateway] [${GATEWAY_SERVER_ID}] Running`)) throw new Error(`The gateway's log does not show "${GATEWAY_SERVER_ID}" running: ${text}`);
 
     // A call as VS Code's MCP client makes it: through the gateway's gate to the hosted server.
-    await step('Opening "Scripted: Invoke a Language Model Tool…"', async () => {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('F1');
-      await input.fill('>Scripted: Invoke a Language Model Tool');
-      await rows.filter({ hasText: 'Invoke a Language Model Tool' }).first().waitFor({ timeout: deadlineMs });
-      await page.keyboard.press('Enter');
-    });
-    await step(`Picking the gateway's "${GATEWAY_SERVER_ID}__echo"`, async () => {
-      await input.fill(`${GATEWAY_SERVER_ID}__echo`);
-      await rows.filter({ hasText: `${GATEWAY_SERVER_ID}__echo` }).first().waitFor({ timeout: deadlineMs });
-      await page.keyboard.press('Enter');
-    });
-    await step('Giving its input', async () => {
-      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: 'Input for' }).waitFor({ timeout: deadlineMs });
-      await input.fill(JSON.stringify({ text: ECHO_TEXT }));
-      await page.keyboard.press('Enter');
-    });
+    await invokeEcho('first');
     // The configured server's tools are not trusted, so the gate wants a person; at the gateway
     // nobody can be asked, and the refusal says what to do in VS Code.
-    const result = page.locator('.part.editor .view-lines');
     await step('Reading the refusal the gateway\'s gate answered with', () =>
       result.filter({ hasText: /CONFIRMATION_DECLINED/ }).first().waitFor({ timeout: deadlineMs }),
     );
     const answer = (await result.first().innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
     if (!answer.includes(`${GATEWAY_SERVER_ID}__echo returned:`)) throw new Error(`The tool did not return through VS Code: ${answer}`);
-    if (!answer.includes(`answer "Always allow" for ${GATEWAY_SERVER_ID}/echo when Warden asks in VS Code`)) {
+    if (!answer.includes(`allow ${GATEWAY_SERVER_ID}/echo with "${ALLOW_TITLE}…" in VS Code`)) {
       throw new Error(`The refusal does not say what to do in VS Code: ${answer}`);
     }
+
+
+    // The person allows the tool for models, as the refusal says.
+    await step(`Running "${ALLOW_TITLE}" for ${GATEWAY_SERVER_ID}.echo`, async () => {
+      await runCommand(ALLOW_TITLE);
+      await input.fill(`${GATEWAY_SERVER_ID}.echo`);
+      await rows.filter({ hasText: `${GATEWAY_SERVER_ID}.echo` }).first().waitFor({ timeout: deadlineMs });
+      await page.keyboard.press('Enter');
+    });
+    const modal = page.locator('.monaco-dialog-box').filter({ hasText: `Let models call ${GATEWAY_SERVER_ID}.echo without asking?` });
+    await step('Confirming with "Always Allow" in the modal', async () => {
+      await modal.waitFor({ timeout: deadlineMs });
+      await modal.getByRole('button', { name: 'Always Allow' }).click();
+      await modal.waitFor({ state: 'hidden', timeout: deadlineMs });
+    });
+    // The approval rewrites the gateway's configuration; VS Code stops the gateway it started with
+    // the old one, and it is started again here (or restarted, should VS Code have left it running).
+    const startAgain = rows.filter({ hasText: /^(Start|Restart) Server/ }).first();
+    await step(`Starting "${LABEL}" again from "MCP: List Servers"`, async () => {
+      await listServers();
+      await rows.filter({ hasText: LABEL }).first().click();
+      await startAgain.waitFor({ timeout: deadlineMs });
+      await startAgain.click();
+    });
+    await invokeEcho('second');
+    await step('Reading the echoed text the call returned this time', () =>
+      result.filter({ hasText: 'through VS Code' }).first().waitFor({ timeout: deadlineMs }),
+    );
 
     await step(`Seeing "${LABEL}" running in "MCP: List Servers"`, async () => {
       await listServers();

@@ -66,7 +66,7 @@ export async function serveHttp(host: GatewayHost, options: HttpOptions, log: (l
     onEnded: (id, reason) => log(`session ${id.slice(0, 8)} ${ENDED_BECAUSE[reason]}`),
   });
   const subscriptions: Disposable[] = [
-    host.registry.onDidChange(() => {
+    host.onDidChangeOffer(() => {
       for (const session of sessions.values()) session.mcp.toolsMayHaveChanged();
     }),
     watchServerStates(host.registry, ({ level, data }) => {

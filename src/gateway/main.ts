@@ -12,6 +12,7 @@ import { serveHttp } from './httpFrontEnd';
 import { USAGE, UsageError, parseOptions, type GatewayOptions } from './options';
 import { readOrCreateSecret, readSecret } from './secrets';
 import { serveStdio } from './stdioFrontEnd';
+import { watchConfig } from './configWatcher';
 
 const log = (line: string): void => void process.stderr.write(`[warden-gateway] ${line}\n`);
 
@@ -63,8 +64,12 @@ async function serve(options: Extract<GatewayOptions, { kind: 'serve' }>): Promi
     log(`Could not start: ${errorMessage(error)}. Check the audit paths in ${options.config}.`);
     return 1;
   }
+  const watcher = watchConfig(host, options.config, path.join(__dirname, 'servers'), log);
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= host.dispose());
+  const stop = (): Promise<void> => {
+    watcher.dispose();
+    return (stopping ??= host.dispose());
+  };
 
   if (options.transport.kind === 'stdio') {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop().then(() => process.exit(0)));

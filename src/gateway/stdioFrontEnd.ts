@@ -23,7 +23,7 @@ export function serveStdio(host: GatewayHost, log: (line: string) => void): Prom
     send: write,
     log,
   });
-  const changes = host.registry.onDidChange(() => session.toolsMayHaveChanged());
+  const changes = host.onDidChangeOffer(() => session.toolsMayHaveChanged());
   const states = watchServerStates(host.registry, ({ level, data }) => session.log(level, data));
   reader.onNoise(({ line }) => log(`Ignored a line on stdin that is not JSON: ${line}`));
   reader.onError((error) => log(`stdin: ${error.message}`));

@@ -13,7 +13,10 @@ export interface WardenApi {
   /** The confirmations a person chose to remember (for the session, the workspace, or always). */
   approvals(): readonly { readonly key: string; readonly scope: 'session' | 'workspace' | 'always' }[];
   /** What Warden offers VS Code's MCP client: its gateway, hosting the person's approved servers. */
-  readonly gatewayMcpProvider: McpServerDefinitionProvider<McpStdioServerDefinition>;
+  readonly gatewayMcpProvider: McpServerDefinitionProvider<McpStdioServerDefinition> & {
+    /** Writes the gateway's configuration again from the settings, and tells VS Code if it must know. */
+    refresh(): Promise<void>;
+  };
   serverState(id: string): ServerState | undefined;
   serverTools(id: string): readonly Tool[];
   /** Fires when any server's state or tools change. */

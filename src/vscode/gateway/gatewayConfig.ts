@@ -73,6 +73,11 @@ export interface WrittenConfig {
   readonly file: string;
   /** A digest of the content: changes whenever what the gateway would host or allow changes. */
   readonly version: string;
+  /**
+   * A digest of what the gateway reads only when it starts (its audit settings). Servers, rules
+   * and approvals it applies from the file while running.
+   */
+  readonly restartVersion: string;
   /** Whether this write changed the file. */
   readonly changed: boolean;
   /** The ids of the servers it names. */
@@ -83,14 +88,18 @@ export interface WrittenConfig {
 export async function writeGatewayConfig(input: GatewayConfigInput, files: GatewayFiles): Promise<WrittenConfig> {
   const text = `${JSON.stringify(gatewayConfigObject(input, files), null, 2)}\n`;
   const version = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const restartVersion = createHash('sha256')
+    .update(JSON.stringify([files.auditDir, files.auditKeyFile, input.durability]))
+    .digest('hex')
+    .slice(0, 16);
   const serverIds = input.servers.map((s) => s.id);
   const current = await readIfPresent(files.config);
-  if (current === text) return { file: files.config, version, changed: false, serverIds };
+  if (current === text) return { file: files.config, version, restartVersion, changed: false, serverIds };
   await fsp.mkdir(path.dirname(files.config), { recursive: true });
   const temporary = `${files.config}.${process.pid}.tmp`;
   await fsp.writeFile(temporary, text, { mode: 0o600 });
   await fsp.rename(temporary, files.config);
-  return { file: files.config, version, changed: true, serverIds };
+  return { file: files.config, version, restartVersion, changed: true, serverIds };
 }
 
 async function readIfPresent(file: string): Promise<string | undefined> {

@@ -4,6 +4,12 @@
  * (policy for the caller `gateway:<client>`, supervision, its own audit log). The gateway runs
  * with the editor's own Node (`process.execPath`, as a language server would), so it starts
  * wherever the extension host runs.
+ *
+ * The configuration is rewritten whenever the servers, the policy or the approvals change, and the
+ * running gateway applies it itself (telling VS Code with list_changed). VS Code is told of a
+ * change, and so stops the gateway it started, only when the gateway must start again (its audit
+ * settings changed) or when there comes to be a gateway to offer or none: a call in flight is not
+ * cut short by an approval.
  */
 import * as vscode from 'vscode';
 import type { WrittenConfig } from './gatewayConfig';
@@ -33,7 +39,7 @@ export class GatewayMcpProvider implements vscode.McpServerDefinitionProvider<vs
 
   async provideMcpServerDefinitions(): Promise<vscode.McpStdioServerDefinition[]> {
     const written = await this.source.writeConfig();
-    this.lastVersion = written?.version;
+    this.lastVersion = offered(written);
     if (!written || written.serverIds.length === 0) return [];
     return [this.definition(written)];
   }
@@ -52,8 +58,9 @@ export class GatewayMcpProvider implements vscode.McpServerDefinitionProvider<vs
   /** Writes the configuration again and tells VS Code when what it offers changed. */
   async refresh(): Promise<void> {
     const written = await this.source.writeConfig();
-    if (written?.version === this.lastVersion) return;
-    this.lastVersion = written?.version;
+    const version = offered(written);
+    if (version === this.lastVersion) return;
+    this.lastVersion = version;
     this.changeEmitter.fire();
   }
 
@@ -69,7 +76,12 @@ export class GatewayMcpProvider implements vscode.McpServerDefinitionProvider<vs
       [this.source.gatewayScript, '--stdio', '--config', written.file],
       // Run the editor's own executable as Node (desktop VS Code's is Electron).
       { ELECTRON_RUN_AS_NODE: '1' },
-      written.version,
+      written.restartVersion,
     );
   }
+}
+
+/** What VS Code is offered, as far as a change to it needs VS Code to know: none, or a gateway to (re)start. */
+function offered(written: WrittenConfig | undefined): string | undefined {
+  return written === undefined || written.serverIds.length === 0 ? undefined : written.restartVersion;
 }

@@ -104,7 +104,7 @@ describe('the gateway offered to MCP clients', () => {
     assert.ok(existsSync(readConfig(file).audit.dir), 'the gateway wrote its audit log');
   });
 
-  it('tells VS Code when the servers change', async () => {
+  it('tells VS Code when there comes to be a gateway to offer or none, and not for what the gateway applies itself', async () => {
     const changed = nextChange(api);
     await config().update('servers', { [UNAPPROVED]: { ...launch, args: [FIXTURE, '--ignore-ping'] } }, vscode.ConfigurationTarget.Global);
     await changed;
@@ -115,6 +115,14 @@ describe('the gateway offered to MCP clients', () => {
     const [definition] = (await api.gatewayMcpProvider.provideMcpServerDefinitions(none)) ?? [];
     assert.ok(definition, 'offered again once an approved server is configured');
     assert.deepStrictEqual(Object.keys(readConfig(configArg(definition.args)).servers), [APPROVED]);
+
+    // A policy change is written for the running gateway to apply; VS Code need not restart it.
+    const rule = { id: 'gateway-echo-too', server: APPROVED, tool: 'echo', caller: 'gateway:*', effect: 'allow' };
+    await config().update('policy.rules', [...(config().get<unknown[]>('policy.rules') ?? []), rule], vscode.ConfigurationTarget.Global);
+    await api.gatewayMcpProvider.refresh();
+    assert.deepStrictEqual(readConfig(configArg(definition.args)).policy.rules.at(-1), rule);
+    const [after] = (await api.gatewayMcpProvider.provideMcpServerDefinitions(none)) ?? [];
+    assert.strictEqual(after?.version, definition.version, 'the same gateway definition: VS Code keeps it running');
   });
 
   it('copies the gateway entry for Claude Desktop and CLI agents to the clipboard', async () => {

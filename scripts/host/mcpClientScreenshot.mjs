@@ -4,8 +4,8 @@
 // and accepts every name. One of them is then called through VS Code (vscode.lm.invokeTool, from
 // the test extension's palette command): the gateway's gate refuses it, as the server's tools are
 // not trusted and nobody can confirm there, and says what to do in VS Code. Done as it says
-// ("Warden: Always Allow a Tool for Models…", confirmed in its modal), the same call, for which
-// VS Code starts the gateway again with the new configuration, returns the echoed text. Screenshots the server list with the gateway
+// ("Warden: Always Allow a Tool for Models…", confirmed in its modal), the running gateway applies
+// its rewritten configuration and the same call returns the echoed text. Screenshots the server list with the gateway
 // running, over that answer and the gateway's output.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -126,8 +126,10 @@ export async function screenshotMcpClient({ newPage, origin, folder, extensionDe
       await modal.getByRole('button', { name: 'Always Allow' }).click();
       await modal.waitFor({ state: 'hidden', timeout: deadlineMs });
     });
-    // The approval rewrites the gateway's configuration: VS Code stops the gateway it started with
-    // the old one, and starts it again for the next call.
+    // The approval rewrites the gateway's configuration, and the running gateway applies it.
+    await step('Waiting for the gateway to apply the changed configuration', () =>
+      output.filter({ hasText: /Applied\sthe\schanged\sconfiguration/ }).first().waitFor({ timeout: deadlineMs }),
+    );
     await invokeEcho('second');
     await step('Reading the echoed text the call returned this time', () =>
       result.filter({ hasText: 'through VS Code' }).first().waitFor({ timeout: deadlineMs }),

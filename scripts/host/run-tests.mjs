@@ -133,79 +133,30 @@ async function sidebar(browser) {
   }
 }
 
-/** Phase 3: a configured server that crashes on start, approved by a click, in error in the tree. */
-async function crashingServer(browser) {
+/**
+ * A browser phase that takes one screenshot: a copy of the demo workspace (changed by `prepare`),
+ * code-server with `settings` and `extensions`, then `screenshot` drives the page. Returns true
+ * when it worked.
+ */
+async function screenshotPhase(browser, { name, file, prepare = () => undefined, settings = {}, extensions = [], screenshot }) {
   const started = Date.now();
   const workspace = copyDemoWorkspace();
   let codeServer;
   try {
-    configureCrashingServer(workspace.folder);
-    codeServer = await startCodeServer({ settings: SETTINGS });
-    await screenshotCrashingServer({
+    prepare(workspace.folder);
+    codeServer = await startCodeServer({ settings: { ...SETTINGS, ...settings }, extensions });
+    await screenshot({
       newPage: browser.newPage,
       origin: codeServer.origin,
       folder: workspace.folder,
       extensionDevelopmentPath: extensionPath,
-      file: crashShotPath,
+      file,
       deadlineMs: SCREENSHOT_WAIT_MS,
     });
-    console.log(`✓ crashing server in the sidebar: ${path.relative(projectRoot, crashShotPath)} (${seconds(started)})`);
+    console.log(`✓ ${name}: ${path.relative(projectRoot, file)} (${seconds(started)})`);
     return true;
   } catch (err) {
-    console.error(`✗ crashing server in the sidebar: ${err.message}`);
-    return false;
-  } finally {
-    await codeServer?.stop();
-    workspace.remove();
-  }
-}
-
-/** Phase 4: the @warden participant answering a question typed into the chat view. */
-async function chatParticipant(browser) {
-  const started = Date.now();
-  const workspace = copyDemoWorkspace();
-  let codeServer;
-  try {
-    codeServer = await startCodeServer({ settings: SETTINGS, extensions: [scriptedModel] });
-    await screenshotChat({
-      newPage: browser.newPage,
-      origin: codeServer.origin,
-      folder: workspace.folder,
-      extensionDevelopmentPath: extensionPath,
-      file: chatShotPath,
-      deadlineMs: SCREENSHOT_WAIT_MS,
-    });
-    console.log(`✓ chat participant in the chat view: ${path.relative(projectRoot, chatShotPath)} (${seconds(started)})`);
-    return true;
-  } catch (err) {
-    console.error(`✗ chat participant in the chat view: ${err.message}`);
-    return false;
-  } finally {
-    await codeServer?.stop();
-    workspace.remove();
-  }
-}
-
-/** Phase 5: VS Code's own MCP client lists and starts Warden's gateway, and takes every tool it offers. */
-async function mcpClient(browser) {
-  const started = Date.now();
-  const workspace = copyDemoWorkspace();
-  let codeServer;
-  try {
-    configureGatewayServer(workspace.folder);
-    codeServer = await startCodeServer({ settings: { ...SETTINGS, ...GATEWAY_POLICY_SETTINGS }, extensions: [scriptedModel] });
-    await screenshotMcpClient({
-      newPage: browser.newPage,
-      origin: codeServer.origin,
-      folder: workspace.folder,
-      extensionDevelopmentPath: extensionPath,
-      file: mcpShotPath,
-      deadlineMs: SCREENSHOT_WAIT_MS,
-    });
-    console.log(`✓ gateway in VS Code's MCP client: ${path.relative(projectRoot, mcpShotPath)} (${seconds(started)})`);
-    return true;
-  } catch (err) {
-    console.error(`✗ gateway in VS Code's MCP client: ${err.message}`);
+    console.error(`✗ ${name}: ${err.message}`);
     return false;
   } finally {
     await codeServer?.stop();
@@ -216,9 +167,29 @@ async function mcpClient(browser) {
 /** The browser phases, each named for WARDEN_TEST_GREP. */
 const BROWSER_STEPS = [
   { name: 'sidebar and Run Tool from the palette', run: sidebar },
-  { name: 'crashing server in the sidebar', run: crashingServer },
-  { name: 'chat participant in the chat view', run: chatParticipant },
-  { name: "gateway in VS Code's MCP client", run: mcpClient },
+  // A configured server that crashes on start, approved by a click, in error in the tree.
+  {
+    name: 'crashing server in the sidebar',
+    run: (browser) => screenshotPhase(browser, { name: 'crashing server in the sidebar', file: crashShotPath, prepare: configureCrashingServer, screenshot: screenshotCrashingServer }),
+  },
+  // The @warden participant answering a question typed into the chat view.
+  {
+    name: 'chat participant in the chat view',
+    run: (browser) => screenshotPhase(browser, { name: 'chat participant in the chat view', file: chatShotPath, extensions: [scriptedModel], screenshot: screenshotChat }),
+  },
+  // VS Code's own MCP client starting Warden's gateway, taking its tools and calling one.
+  {
+    name: "gateway in VS Code's MCP client",
+    run: (browser) =>
+      screenshotPhase(browser, {
+        name: "gateway in VS Code's MCP client",
+        file: mcpShotPath,
+        prepare: configureGatewayServer,
+        settings: GATEWAY_POLICY_SETTINGS,
+        extensions: [scriptedModel],
+        screenshot: screenshotMcpClient,
+      }),
+  },
 ];
 
 async function main() {

@@ -16,6 +16,7 @@ import { DisposableStore, type Disposable } from '../util/disposable';
 import { WardenError, errorMessage } from '../util/errors';
 import type { CircuitState } from './circuitBreaker';
 import type { LimiterCounts } from './concurrencyLimiter';
+import { listFirstTools } from './firstListing';
 import { HealthMonitor } from './healthMonitor';
 import type { RestartPolicy } from './restartPolicy';
 import { ServerCalls, type LiveSession, type ToolCallOptions } from './serverCalls';
@@ -273,16 +274,7 @@ export class ManagedServer {
         initializeTimeoutMs: this.deps.timeouts.initializeMs,
         clock: this.clock,
       });
-      // A change announced while the first list is being read may not be in it: noted here, and
-      // read again once the session follows changes.
-      let changedWhileListing = false;
-      const early = client.onDidChangeTools(() => (changedWhileListing = true));
-      let tools: readonly Tool[];
-      try {
-        tools = await client.listTools({ timeoutMs: this.deps.timeouts.listToolsMs });
-      } finally {
-        early.dispose();
-      }
+      const { tools, changedWhileListing } = await listFirstTools(client, this.deps.timeouts.listToolsMs);
       if (generation !== this.generation) {
         await client.close();
         return;

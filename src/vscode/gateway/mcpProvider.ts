@@ -31,7 +31,7 @@ export class GatewayMcpProvider implements vscode.McpServerDefinitionProvider<vs
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeMcpServerDefinitions = this.changeEmitter.event;
   private readonly inputsListener: vscode.Disposable;
-  private lastVersion: string | undefined;
+  private lastOffered: string | undefined;
 
   constructor(private readonly source: GatewayDefinitionSource) {
     this.inputsListener = source.onDidChangeInputs(() => this.refresh().catch(source.reportError));
@@ -39,7 +39,7 @@ export class GatewayMcpProvider implements vscode.McpServerDefinitionProvider<vs
 
   async provideMcpServerDefinitions(): Promise<vscode.McpStdioServerDefinition[]> {
     const written = await this.source.writeConfig();
-    this.lastVersion = offered(written);
+    this.lastOffered = offered(written);
     if (!written || written.serverIds.length === 0) return [];
     return [this.definition(written)];
   }
@@ -58,9 +58,9 @@ export class GatewayMcpProvider implements vscode.McpServerDefinitionProvider<vs
   /** Writes the configuration again and tells VS Code when what it offers changed. */
   async refresh(): Promise<void> {
     const written = await this.source.writeConfig();
-    const version = offered(written);
-    if (version === this.lastVersion) return;
-    this.lastVersion = version;
+    const now = offered(written);
+    if (now === this.lastOffered) return;
+    this.lastOffered = now;
     this.changeEmitter.fire();
   }
 
